@@ -1,0 +1,1 @@
+"""Teleroster domain and flow: storage, importers, forecasting, problem building, jobs, CLI."""

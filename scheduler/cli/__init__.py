@@ -1,0 +1,29 @@
+"""The ``teleroster`` command line. Each command group lives in its own module and registers itself here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="teleroster",
+    help="Teleradiology workforce scheduling and capacity optimizer.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    # Imported for their side effect of adding commands to ``app``; one module per command group.
+    import importlib
+
+    for module in ("db", "data", "serve", "solve", "bench", "forecast"):
+        try:
+            importlib.import_module(f"scheduler.cli.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"scheduler.cli.{module}":
+                raise
+
+
+def main() -> None:
+    _register()
+    app()

@@ -1,0 +1,1 @@
+"""Teleroster's pure CP-SAT rostering library: problem dataclasses in, roster out."""

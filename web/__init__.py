@@ -1,0 +1,1 @@
+"""Teleroster web UI and JSON API (FastAPI + Jinja2)."""
