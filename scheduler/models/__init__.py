@@ -1,0 +1,177 @@
+"""Domain tables and their Create/Public/Update data models, one module per area.
+
+Importing this package registers every table on ``SQLModel.metadata``; Alembic and the tests
+rely on it.
+"""
+
+# First: the constraint naming convention must be set before any table is declared.
+from scheduler.models import columns as _columns  # noqa: F401
+
+# isort: split
+
+from scheduler.models.catalogue import (
+    Modality,
+    ModalityCreate,
+    ModalityPublic,
+    Subspecialty,
+    SubspecialtyCreate,
+    SubspecialtyPublic,
+)
+from scheduler.models.columns import UTCDateTime, utc_now
+from scheduler.models.demand import (
+    ProductivityRate,
+    ProductivityRateCreate,
+    ProductivityRatePublic,
+    ProductivityRateUpdate,
+    StudyVolume,
+    StudyVolumeCreate,
+    StudyVolumePublic,
+)
+from scheduler.models.enums import (
+    AvailabilityKind,
+    JobStatus,
+    PeriodStatus,
+    RosterStatus,
+    ShiftKind,
+    StudyPriority,
+)
+from scheduler.models.geography import (
+    Region,
+    RegionCreate,
+    RegionPublic,
+    RegionUpdate,
+    Site,
+    SiteCreate,
+    SitePublic,
+    SiteUpdate,
+)
+from scheduler.models.jobs import SolveJob, SolveJobCreate, SolveJobPublic
+from scheduler.models.people import (
+    Licence,
+    LicenceCreate,
+    LicencePublic,
+    LicenceUpdate,
+    Privilege,
+    PrivilegeCreate,
+    PrivilegePublic,
+    PrivilegeUpdate,
+    Radiologist,
+    RadiologistCreate,
+    RadiologistPublic,
+    RadiologistUpdate,
+    Skill,
+    SkillCreate,
+    SkillPublic,
+    SkillUpdate,
+)
+from scheduler.models.planning import (
+    AvailabilityEntry,
+    AvailabilityEntryCreate,
+    AvailabilityEntryPublic,
+    AvailabilityEntryUpdate,
+    PlanningPeriod,
+    PlanningPeriodCreate,
+    PlanningPeriodPublic,
+    PlanningPeriodUpdate,
+)
+from scheduler.models.rosters import (
+    Assignment,
+    AssignmentAllocation,
+    AssignmentAllocationCreate,
+    AssignmentAllocationPublic,
+    AssignmentCreate,
+    AssignmentPublic,
+    AssignmentUpdate,
+    Roster,
+    RosterCreate,
+    RosterPublic,
+    RosterUpdate,
+)
+from scheduler.models.rules import Rules, RulesCreate, RulesPublic, RulesUpdate
+from scheduler.models.shift_demand import ShiftDemand, ShiftDemandPublic
+from scheduler.models.shifts import (
+    ShiftTemplate,
+    ShiftTemplateCreate,
+    ShiftTemplatePublic,
+    ShiftTemplateUpdate,
+)
+
+__all__ = [
+    "Assignment",
+    "AssignmentAllocation",
+    "AssignmentAllocationCreate",
+    "AssignmentAllocationPublic",
+    "AssignmentCreate",
+    "AssignmentPublic",
+    "AssignmentUpdate",
+    "AvailabilityEntry",
+    "AvailabilityEntryCreate",
+    "AvailabilityEntryPublic",
+    "AvailabilityEntryUpdate",
+    "AvailabilityKind",
+    "JobStatus",
+    "Licence",
+    "LicenceCreate",
+    "LicencePublic",
+    "LicenceUpdate",
+    "Modality",
+    "ModalityCreate",
+    "ModalityPublic",
+    "PeriodStatus",
+    "PlanningPeriod",
+    "PlanningPeriodCreate",
+    "PlanningPeriodPublic",
+    "PlanningPeriodUpdate",
+    "Privilege",
+    "PrivilegeCreate",
+    "PrivilegePublic",
+    "PrivilegeUpdate",
+    "ProductivityRate",
+    "ProductivityRateCreate",
+    "ProductivityRatePublic",
+    "ProductivityRateUpdate",
+    "Radiologist",
+    "RadiologistCreate",
+    "RadiologistPublic",
+    "RadiologistUpdate",
+    "Region",
+    "RegionCreate",
+    "RegionPublic",
+    "RegionUpdate",
+    "Roster",
+    "RosterCreate",
+    "RosterPublic",
+    "RosterStatus",
+    "RosterUpdate",
+    "Rules",
+    "RulesCreate",
+    "RulesPublic",
+    "RulesUpdate",
+    "ShiftDemand",
+    "ShiftDemandPublic",
+    "ShiftKind",
+    "ShiftTemplate",
+    "ShiftTemplateCreate",
+    "ShiftTemplatePublic",
+    "ShiftTemplateUpdate",
+    "Site",
+    "SiteCreate",
+    "SitePublic",
+    "SiteUpdate",
+    "Skill",
+    "SkillCreate",
+    "SkillPublic",
+    "SkillUpdate",
+    "SolveJob",
+    "SolveJobCreate",
+    "SolveJobPublic",
+    "StudyPriority",
+    "StudyVolume",
+    "StudyVolumeCreate",
+    "StudyVolumePublic",
+    "Subspecialty",
+    "SubspecialtyCreate",
+    "SubspecialtyPublic",
+    "UTCDateTime",
+    "utc_now",
+]
