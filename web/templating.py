@@ -1,0 +1,10 @@
+"""The Jinja2 environment every HTML route renders with (autoescaping on for .html)."""
+
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+WEB_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WEB_DIR / "static"
+
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
