@@ -1,0 +1,201 @@
+"""``teleroster demo-data``, ``teleroster import`` and ``teleroster demo``: make, import and load
+data files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from scheduler import migrations
+from scheduler.cli import app
+from scheduler.db import normalise_url, session_scope
+from scheduler.demo import DEFAULT_SEED, generate_demo
+from scheduler.demo.generate import DEFAULT_MONTHS
+from scheduler.demo.load import demo_directory, load_demo
+from scheduler.importers import (
+    ENTITY_NAMES,
+    DataImportError,
+    ImportProgress,
+    ImportSummary,
+    OnExisting,
+    import_directory,
+    import_file,
+    import_workbook,
+)
+from scheduler.importers.reading import is_excel, stem
+from scheduler.settings import get_settings
+
+console = Console()
+SHOWN_PROBLEMS = 200  # beyond this the table only says how many more there are
+
+
+@app.command("demo-data")
+def demo_data(
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed writes the same files.")
+    ] = DEFAULT_SEED,
+    out: Annotated[Path, typer.Option(help="Folder to write the CSV files into.")] = Path(
+        "data/demo"
+    ),
+    months: Annotated[
+        int, typer.Option(min=1, help="Months of hourly study volumes.")
+    ] = DEFAULT_MONTHS,
+) -> None:
+    """Generate the synthetic demo country as CSV files."""
+    with console.status(
+        f"Generating the demo country (seed {seed}, {months} months of volumes)..."
+    ):
+        written = generate_demo(out=out, seed=seed, months=months)
+    table = Table("file", "size")
+    for name, path in written.items():
+        table.add_row(name, _size(path.stat().st_size))
+    console.print(table)
+    console.print(f"Wrote {len(written)} files to {out}.")
+
+
+def _size(size: int) -> str:
+    return f"{size:,} B" if size < 1024 else f"{size / 1024:,.0f} KiB"
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[
+        Path, typer.Argument(help="A CSV/Excel file, a workbook of entity sheets, or a folder.")
+    ],
+    entity: Annotated[
+        str | None,
+        typer.Option(
+            help=f"What the file holds (default: its name). One of: {', '.join(ENTITY_NAMES)}."
+        ),
+    ] = None,
+    reject_existing: Annotated[
+        bool,
+        typer.Option(
+            help="Report rows already in the database as duplicates instead of updating them."
+        ),
+    ] = False,
+) -> None:
+    """Import data files into the database: all of them, or nothing and a list of every problem."""
+    on_existing: OnExisting = "reject" if reject_existing else "update"
+    if entity is not None and path.is_dir():
+        raise typer.BadParameter("--entity names what one file holds; a folder's files are named")
+    try:
+        with session_scope() as session, _progress() as on_progress:
+            if path.is_dir():
+                summary = import_directory(
+                    session, path, on_existing=on_existing, on_progress=on_progress
+                )
+            elif (
+                entity is None
+                and is_excel(path)
+                and stem(path) not in ENTITY_NAMES
+                and path.exists()
+            ):
+                summary = import_workbook(
+                    session, path, on_existing=on_existing, on_progress=on_progress
+                )
+            else:
+                summary = import_file(
+                    session,
+                    entity or stem(path),
+                    path,
+                    on_existing=on_existing,
+                    on_progress=on_progress,
+                )
+    except DataImportError as exc:
+        _print_problems(exc)
+        raise typer.Exit(1) from None
+    _print_summary(summary)
+
+
+@app.command("demo")
+def demo(
+    reset: Annotated[
+        bool, typer.Option(help="Delete imported data (and rosters built on it) first.")
+    ] = False,
+    directory: Annotated[Path | None, typer.Option(help="Demo files (default: data/demo).")] = None,
+) -> None:
+    """Migrate the configured database and load the demo dataset into it (safe to run again)."""
+    url = normalise_url(get_settings().database_url)
+    with console.status("Migrating the database..."):
+        migrations.upgrade(url)
+    try:
+        with session_scope() as session, _progress() as on_progress:
+            loaded = load_demo(
+                session=session,
+                directory=directory or demo_directory(),
+                reset=reset,
+                on_progress=on_progress,
+            )
+    except DataImportError as exc:
+        _print_problems(exc)
+        raise typer.Exit(1) from None
+    _print_summary(loaded.summary, loaded.stored)
+    console.print(f"Demo planning period id: {loaded.period_id}")
+
+
+@contextmanager
+def _progress() -> Iterator[ImportProgress]:
+    with Progress(
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def on_progress(entity: str, done: int, total: int) -> None:
+            if entity not in tasks:
+                tasks[entity] = bars.add_task(entity, total=max(total, 1))
+            bars.update(tasks[entity], completed=done if total else 1, total=max(total, 1))
+
+        yield on_progress
+
+
+def _print_summary(summary: ImportSummary, stored: dict[str, int] | None = None) -> None:
+    """Rows created/updated/unchanged per entity; with ``stored``, the rows now in the database
+    instead of the file names (a directory import's files are named after their entities)."""
+    last = "in database" if stored is not None else "file"
+    table = Table("entity", "created", "updated", "unchanged", last)
+    for entity, counts in summary.counts.items():
+        table.add_row(
+            entity,
+            f"{counts.created:,}",
+            f"{counts.updated:,}",
+            f"{counts.unchanged:,}",
+            f"{stored.get(entity, 0):,}" if stored is not None else summary.sources.get(entity, ""),
+        )
+    console.print(table)
+
+
+def _print_problems(error: DataImportError) -> None:
+    table = Table("file", "row", "column", "problem", title="Import rejected: nothing was stored")
+    for issue in error.issues[:SHOWN_PROBLEMS]:
+        table.add_row(
+            issue.file,
+            "" if issue.row is None else str(issue.row),
+            issue.column or "",
+            issue.reason,
+        )
+    console.print(table)
+    hidden = len(error.issues) - SHOWN_PROBLEMS
+    console.print(
+        f"{len(error.issues)} problem(s)" + (f"; {hidden} more not shown." if hidden > 0 else ".")
+    )
