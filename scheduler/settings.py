@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     # Solve jobs: where they run (scheduler.jobs.executor).
     executor: Literal["local", "ray"] = "local"
     ray_address: str | None = None  # RAY_ADDRESS; unset = a local Ray runtime
-    local_workers: int = Field(default=1, ge=1)  # worker processes started with the server
+    # Worker processes started with the server; 0 leaves the jobs to `teleroster worker`.
+    local_workers: int = Field(default=1, ge=0)
     # A "running" job is presumed dead this long after its time limit (other hosts, reused pids).
     job_grace_seconds: float = Field(default=900.0, gt=0)
 

@@ -16,7 +16,7 @@ def _register() -> None:
     # Imported for their side effect of adding commands to ``app``; one module per command group.
     import importlib
 
-    for module in ("db", "data", "serve", "solve", "bench", "forecast"):
+    for module in ("db", "data", "serve", "solve", "bench", "forecast", "jobs", "users"):
         try:
             importlib.import_module(f"scheduler.cli.{module}")
         except ModuleNotFoundError as exc:

@@ -1,0 +1,134 @@
+"""The Ray executor: one remote task per job, running the same runner on the same database.
+
+With ``RAY_ADDRESS`` set, the tasks go to that cluster (its workers must reach the database URL:
+use PostgreSQL there); otherwise a local Ray runtime is started. A thread resubmits queued jobs
+it has not seen (submitted by the CLI or another server): the atomic claim makes a duplicate
+submission harmless, the second task finds the job taken and returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from scheduler.db import session_scope
+from scheduler.jobs.recovery import queued_job_ids
+from scheduler.jobs.runner import run_job
+from scheduler.jobs.signals import run_interruptible
+
+log = logging.getLogger(__name__)
+
+LOCAL_RUNTIME_CPUS = 2
+QUEUE_POLL_SECONDS = 5.0
+SHUTDOWN_SECONDS = 10.0
+
+
+def run_job_task(job_id: int, database_url: str) -> str | None:
+    """Body of the remote task: the job's final status, or None if another worker had it.
+
+    ``ray.cancel`` interrupts the task's main thread, which a CP-SAT search would block: the job
+    runs in a thread of its own, so the interrupt lands at once and stops the solve cleanly.
+    """
+    status = run_interruptible(
+        lambda stop: run_job(job_id, database_url=database_url, stop_requested=stop)
+    )
+    return None if status is None else status.value
+
+
+class RayExecutor:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        address: str | None = None,
+        queue_poll_seconds: float = QUEUE_POLL_SECONDS,
+    ) -> None:
+        self.database_url = database_url
+        self.address = address
+        self.queue_poll_seconds = queue_poll_seconds
+        self._owns_runtime = False
+        self._task: Any = None
+        self._pending: dict[int, Any] = {}  # job id -> ObjectRef
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+
+    def start(self) -> None:
+        import ray  # heavy, and only needed by this executor
+
+        if not ray.is_initialized():
+            if self.address:
+                ray.init(address=self.address)
+            else:
+                ray.init(num_cpus=LOCAL_RUNTIME_CPUS, include_dashboard=False)
+            self._owns_runtime = True
+        # max_retries=0: a retried task would find its job "running" and do nothing anyway.
+        self._task = ray.remote(num_cpus=1, max_retries=0)(run_job_task)
+        self._submit_queued()
+        self._poller = threading.Thread(target=self._poll, name="ray-queue-poll", daemon=True)
+        self._poller.start()
+
+    def submit(self, job_id: int) -> None:
+        if self._task is None:
+            raise RuntimeError("RayExecutor.submit before start()")
+        with self._lock:
+            if job_id in self._pending:
+                return
+            self._pending[job_id] = self._task.remote(job_id, self.database_url)
+        log.info("ray executor: job %s submitted", job_id)
+
+    def wait(self, job_id: int, timeout: float | None = None) -> str | None:
+        """Block until the task of ``job_id`` ends; what ``run_job_task`` returned."""
+        import ray
+
+        with self._lock:
+            ref = self._pending[job_id]
+        result: str | None = ray.get(ref, timeout=timeout)
+        return result
+
+    def shutdown(self, timeout: float = SHUTDOWN_SECONDS) -> None:
+        """Cancel unfinished tasks (a running solve stops early; its job ends "failed: worker shut
+        down", keeping the best roster), then stop the runtime if this executor started it."""
+        import ray
+
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join()
+        with self._lock:
+            refs = list(self._pending.values())
+            self._pending.clear()
+        if ray.is_initialized():
+            _, unfinished = ray.wait(refs, num_returns=len(refs), timeout=0) if refs else ([], [])
+            for ref in unfinished:
+                ray.cancel(ref)
+            if unfinished:
+                ray.wait(unfinished, num_returns=len(unfinished), timeout=timeout)
+            if self._owns_runtime:
+                ray.shutdown()
+
+    def _submit_queued(self) -> None:
+        with session_scope(self.database_url) as session:
+            queued = queued_job_ids(session)
+        for job_id in queued:
+            self.submit(job_id)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.queue_poll_seconds):
+            try:
+                self._forget_finished()
+                self._submit_queued()
+            except Exception:
+                log.exception("ray executor: queue poll failed")
+
+    def _forget_finished(self) -> None:
+        import ray
+
+        with self._lock:
+            refs = {ref: job_id for job_id, ref in self._pending.items()}
+        if not refs:
+            return
+        ready, _ = ray.wait(list(refs), num_returns=len(refs), timeout=0)
+        with self._lock:
+            for ref in ready:
+                self._pending.pop(refs[ref], None)
