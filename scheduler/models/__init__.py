@@ -35,6 +35,12 @@ from scheduler.models.enums import (
     ShiftKind,
     StudyPriority,
 )
+from scheduler.models.forecast import (
+    DemandForecast,
+    DemandForecastPublic,
+    RequiredCapacity,
+    RequiredCapacityPublic,
+)
 from scheduler.models.geography import (
     Region,
     RegionCreate,
@@ -88,12 +94,28 @@ from scheduler.models.rosters import (
     RosterUpdate,
 )
 from scheduler.models.rules import Rules, RulesCreate, RulesPublic, RulesUpdate
+from scheduler.models.self_service import (
+    AvailabilitySubmission,
+    CalendarToken,
+    Notice,
+    SwapRequest,
+    SwapStatus,
+)
 from scheduler.models.shift_demand import ShiftDemand, ShiftDemandPublic
 from scheduler.models.shifts import (
     ShiftTemplate,
     ShiftTemplateCreate,
     ShiftTemplatePublic,
     ShiftTemplateUpdate,
+)
+from scheduler.models.users import (
+    LoginThrottle,
+    Role,
+    User,
+    UserCreate,
+    UserPublic,
+    UserRegion,
+    UserUpdate,
 )
 
 __all__ = [
@@ -109,14 +131,20 @@ __all__ = [
     "AvailabilityEntryPublic",
     "AvailabilityEntryUpdate",
     "AvailabilityKind",
+    "AvailabilitySubmission",
+    "CalendarToken",
+    "DemandForecast",
+    "DemandForecastPublic",
     "JobStatus",
     "Licence",
     "LicenceCreate",
     "LicencePublic",
     "LicenceUpdate",
+    "LoginThrottle",
     "Modality",
     "ModalityCreate",
     "ModalityPublic",
+    "Notice",
     "PeriodStatus",
     "PlanningPeriod",
     "PlanningPeriodCreate",
@@ -138,6 +166,9 @@ __all__ = [
     "RegionCreate",
     "RegionPublic",
     "RegionUpdate",
+    "RequiredCapacity",
+    "RequiredCapacityPublic",
+    "Role",
     "Roster",
     "RosterCreate",
     "RosterPublic",
@@ -172,6 +203,13 @@ __all__ = [
     "Subspecialty",
     "SubspecialtyCreate",
     "SubspecialtyPublic",
+    "SwapRequest",
+    "SwapStatus",
     "UTCDateTime",
+    "User",
+    "UserCreate",
+    "UserPublic",
+    "UserRegion",
+    "UserUpdate",
     "utc_now",
 ]

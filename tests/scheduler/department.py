@@ -36,9 +36,11 @@ def seed_department(session: Session, *, weeks: int = 1) -> int:
         code="NGT", name="Night", kind=m.ShiftKind.NIGHT, local_start=dt.time(22), length_minutes=600,
         region_id=south.id,
     )  # fmt: skip
+    # Weeknights only: three readers may take North's on-call, and 15 h a night within their
+    # weekly hours and 11 h rest is feasible only if they alternate.
     on_call = m.ShiftTemplate(
-        code="OC", name="On-call", kind=m.ShiftKind.ON_CALL, local_start=dt.time(16), length_minutes=960,
-        region_id=north.id, required_readers=1,
+        code="OC", name="On-call", kind=m.ShiftKind.ON_CALL, local_start=dt.time(17), length_minutes=900,
+        region_id=north.id, required_readers=1, weekdays="01234",
     )  # fmt: skip
     session.add_all([day, night, on_call])
     period = m.PlanningPeriod(name="Test week", start_date=START, weeks=weeks, status=m.PeriodStatus.OPEN)

@@ -16,17 +16,17 @@ def test_builds_shifts_readers_and_demand(session: Session) -> None:
     built = build_problem(session=session, period_id=period_id)
     problem = built.problem
     assert problem.start_date == START and problem.num_days == 7
-    # DAY applies in both regions on 5 weekdays, NGT in S on 7 days, OC in N on 7 days.
+    # DAY applies in both regions on 5 weekdays, NGT in S on 7 days, OC in N on 5 weeknights.
     kinds = [s.kind for s in problem.shifts]
     assert kinds.count(ShiftKind.DAY) == 10
     assert kinds.count(ShiftKind.NIGHT) == 7
-    assert kinds.count(ShiftKind.ON_CALL) == 7
+    assert kinds.count(ShiftKind.ON_CALL) == 5
     monday_day_north = next(s for s in problem.shifts if s.id == "N:DAY:2027-01-04")
     # 08:00 in Oslo in winter is 07:00 UTC.
     assert monday_day_north.start == dt.datetime(2027, 1, 4, 7, tzinfo=dt.UTC)
     assert problem.shift_units(monday_day_north) == 8
     on_call = [c for c in problem.headcount_cover]
-    assert len(on_call) == 7 and all(c.hard and c.required == 1 for c in on_call)
+    assert len(on_call) == 5 and all(c.hard and c.required == 1 for c in on_call)
     readers = {r.id: r for r in problem.radiologists}
     assert set(readers) == {"R1", "R2", "R3", "R4", "R5"}
     assert readers["R1"].availability[0].kind == AvailabilityKind.LEAVE
