@@ -36,6 +36,8 @@ class BuildOptions:
     fairness_on_call: int = 5
     change_weight: int = 30  # per assignment of the reference roster that moves
     follow_the_sun: int = 1
+    # Share of an on-call shift counted as working time (on call from home; callouts are short).
+    on_call_work_fraction: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,9 @@ def _shifts(
                         remote=template.remote,
                         required_skills=frozenset({skill}) if skill else frozenset(),
                         units=0 if on_call else length // options.unit_minutes,
+                        work_minutes=(
+                            round(length * options.on_call_work_fraction) if on_call else None
+                        ),
                     )
                 )
                 keys[shift_id] = ShiftKey(template.id, date, region_id)
@@ -238,7 +243,7 @@ def _demand(
         sp.ReadingDemand(
             pool=pool_id,
             shift_id=shift_id,
-            units=round(value),
+            units=whole,
             weight_under=(
                 options.sparse_shortfall_weight
                 if pool_id.split("/")[0] in sparse_sites
@@ -246,14 +251,30 @@ def _demand(
             ),
             weight_over=options.excess_weight,
         )
-        for (pool_id, shift_id), value in sorted(units.items())
-        if round(value) > 0
+        for (pool_id, shift_id), whole in _whole_units(units, shift_keys).items()
+        if whole > 0
     ]
     pools = [
         sp.Pool(pool_id, catalogue.sites[site_id].code, catalogue.subspecialties[sub_id].code)
         for pool_id, (site_id, sub_id) in sorted(pool_keys.items())
     ]
     return pools, pool_keys, demand
+
+
+def _whole_units(
+    units: dict[tuple[str, str], float], shift_keys: dict[str, ShiftKey]
+) -> dict[tuple[str, str], int]:
+    """Round each pool's demand in time order so its running total stays within half a unit.
+
+    Rounding every slot on its own would drop a sparse pool's many 0.3-hour slots to nothing.
+    """
+    whole: dict[tuple[str, str], int] = {}
+    running: dict[str, float] = defaultdict(float)
+    for pool_id, shift_id in sorted(units, key=lambda k: (k[0], shift_keys[k[1]].date, k[1])):
+        before = round(running[pool_id])
+        running[pool_id] += units[(pool_id, shift_id)]
+        whole[(pool_id, shift_id)] = round(running[pool_id]) - before
+    return whole
 
 
 def _radiologists(

@@ -95,6 +95,8 @@ class Shift:
     ``remote``: anyone eligible may work it; otherwise only readers whose home region is ``region``.
     ``required_skills``: a reader needs at least one of these subspecialties to work it (empty: no requirement).
     ``units``: reading units the shift gives (defaults to its length in whole units).
+    ``work_minutes``: minutes counted toward working-time limits (total and weekly minutes); defaults
+    to the length. On-call from home usually counts only in part.
     """
 
     id: str
@@ -107,10 +109,16 @@ class Shift:
     remote: bool = True
     required_skills: frozenset[str] = frozenset()
     units: int | None = None
+    work_minutes: int | None = None
 
     @property
     def end(self) -> dt.datetime:
         return self.start + dt.timedelta(minutes=self.length_minutes)
+
+    @property
+    def counted_minutes(self) -> int:
+        """Minutes that count toward the reader's working-time limits."""
+        return self.length_minutes if self.work_minutes is None else self.work_minutes
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def shift_counts(index: RosterIndex, reader: Radiologist) -> list[Violation]:
 
 def total_minutes(index: RosterIndex, reader: Radiologist) -> list[Violation]:
     rules = reader.rules
-    minutes = sum(s.length_minutes for s in index.worked[reader.id])
+    minutes = sum(s.counted_minutes for s in index.worked[reader.id])
     violations = []
     if rules.min_total_minutes is not None and minutes < rules.min_total_minutes:
         violations.append(

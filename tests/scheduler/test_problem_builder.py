@@ -1,4 +1,4 @@
-"""Stored rows -> solver.Problem: shifts in UTC from local templates, eligibility data, demand, pins."""
+"""Stored rows -> solver.Problem: UTC shifts from local templates, eligibility, demand, pins."""
 
 import datetime as dt
 
@@ -25,7 +25,7 @@ def test_builds_shifts_readers_and_demand(session: Session) -> None:
     # 08:00 in Oslo in winter is 07:00 UTC.
     assert monday_day_north.start == dt.datetime(2027, 1, 4, 7, tzinfo=dt.UTC)
     assert problem.shift_units(monday_day_north) == 8
-    on_call = [c for c in problem.headcount_cover]
+    on_call = list(problem.headcount_cover)
     assert len(on_call) == 5 and all(c.hard and c.required == 1 for c in on_call)
     readers = {r.id: r for r in problem.radiologists}
     assert set(readers) == {"R1", "R2", "R3", "R4", "R5"}
@@ -78,6 +78,16 @@ def test_unknown_period_is_a_clear_error(session: Session) -> None:
 
 
 def test_dst_start_is_resolved_in_local_time() -> None:
-    # Oslo springs forward on 2027-03-28: 22:00 on the 27th is CET (UTC+1), on the 28th CEST (UTC+2).
+    # Oslo springs forward on 2027-03-28: 22:00 on the 27th is CET (UTC+1), the 28th CEST (+2).
     assert shift_start_utc(dt.date(2027, 3, 27), dt.time(22), "Europe/Oslo").hour == 21
     assert shift_start_utc(dt.date(2027, 3, 28), dt.time(22), "Europe/Oslo").hour == 20
+
+
+def test_small_slot_demand_keeps_its_total_when_rounded() -> None:
+    from scheduler.problem_builder import ShiftKey, _whole_units
+
+    keys = {f"s{d}": ShiftKey(1, START + dt.timedelta(days=d), 1) for d in range(10)}
+    units = {("pool", f"s{d}"): 0.3 for d in range(10)}
+    whole = _whole_units(units, keys)
+    assert sum(whole.values()) == 3  # 10 x 0.3 h, not 10 x round(0.3) = 0
+    assert set(whole.values()) <= {0, 1}

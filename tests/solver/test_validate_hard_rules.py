@@ -306,6 +306,18 @@ def test_total_minutes_between_min_and_max() -> None:
     assert validate(p, roster(*on_days("r1", 0, 2, 4))).ok
 
 
+def test_total_minutes_count_work_minutes_of_on_call() -> None:
+    # Three 480-min shifts break a 1200-min maximum, unless one is on-call counting 120 minutes.
+    shifts = tuple(
+        dataclasses.replace(s, work_minutes=120) if s.day == 4 else s for s in day_shifts(7)
+    )
+    p = problem(shifts, [reader(rules=Rules(max_total_minutes=1200))])
+    assert validate(p, roster(*on_days("r1", 0, 2, 4))).ok
+    assert found(validate(p, roster(*on_days("r1", 0, 2, 6)))) == [
+        ("max_total_minutes", "r1", None, None)
+    ]
+
+
 def test_min_total_minutes_applies_to_a_reader_with_no_shifts() -> None:
     p = problem(day_shifts(1), [reader(rules=Rules(min_total_minutes=1))])
     assert found(validate(p, roster())) == [("min_total_minutes", "r1", None, None)]
