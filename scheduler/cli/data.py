@@ -22,6 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from scheduler import migrations
+from scheduler.accounts import seed_demo_users
 from scheduler.cli import app
 from scheduler.db import normalise_url, session_scope
 from scheduler.demo import DEFAULT_SEED, generate_demo
@@ -147,6 +148,11 @@ def demo(
         raise typer.Exit(1) from None
     _print_summary(loaded.summary, loaded.stored)
     console.print(f"Demo planning period id: {loaded.period_id}")
+    with session_scope() as session:
+        logins = seed_demo_users(session)
+    console.print("Demo logins (see README, 'Demo logins'):")
+    for login in logins:
+        console.print(f"  {login.role.value:<12} {login.email:<32} {login.password}")
 
 
 @contextmanager
