@@ -7,7 +7,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench bench-curtois fmt clean-venv
+.PHONY: demo test lint bench bench-curtois fmt clean-venv browser-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+test: lint browser-deps
 	$(VENV)/bin/pytest -m "not slow" -q
 
 bench: $(STAMP)
@@ -40,3 +40,25 @@ demo: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The browser tests drive Debian's chromium (Playwright never downloads a browser here).
+browser-deps:
+	@[ -x /usr/bin/chromium ] || (apt-get update && apt-get install -y chromium)
+
+# Curtois-Qu instances through the product's solver, with the limits of benchmarks/README.md.
+# JSON lines go to $(CURTOIS_JSONL); `python benchmarks/curtois_table.py` turns them into a table.
+CURTOIS_DIR ?= ../shared/benchmarks/curtois
+CURTOIS_JSONL ?= /tmp/teleroster-bench-curtois.jsonl
+CURTOIS_WORKERS ?= 8
+CURTOIS_RUN = set -o pipefail; $(VENV)/bin/teleroster bench curtois --workers $(CURTOIS_WORKERS) \
+	--best-known $(CURTOIS_DIR)/best_known.tsv
+
+bench-curtois: $(STAMP)
+	: > $(CURTOIS_JSONL)
+	$(CURTOIS_RUN) --time-limit 60 $(foreach i,1 3 5 7 9,$(CURTOIS_DIR)/Instance$(i).txt) \
+		| tee -a $(CURTOIS_JSONL)
+	$(CURTOIS_RUN) --time-limit 300 $(foreach i,11 13 15 17 19,$(CURTOIS_DIR)/Instance$(i).txt) \
+		| tee -a $(CURTOIS_JSONL)
+	$(CURTOIS_RUN) --time-limit 600 $(foreach i,21 23,$(CURTOIS_DIR)/Instance$(i).txt) \
+		| tee -a $(CURTOIS_JSONL)
+	$(PY) benchmarks/curtois_table.py $(CURTOIS_JSONL) --best-known $(CURTOIS_DIR)/best_known.tsv

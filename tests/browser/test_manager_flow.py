@@ -1,0 +1,259 @@
+"""The manager's whole flow in a real browser (Debian's chromium, driven by Playwright).
+
+A real uvicorn server on a free loopback port serves a seeded SQLite database and runs solve jobs
+in its local worker process. The walk: sign in, open the period, solve, watch the job finish,
+see the grid, lock and change a cell with the keyboard, re-solve (the locked cell stays),
+publish, download the Excel export; then a page at phone width. Screenshots go to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from sqlmodel import Session
+
+from scheduler.accounts import create_user
+from scheduler.db import dispose_engine, get_engine
+from scheduler.migrations import upgrade
+from scheduler.models import Role, UserCreate
+from tests.web.manager.seed import Department, seed_rosterable
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+EMAIL = "manager@example.org"
+PASSWORD = "a manager's password"
+MONDAY = dt.date(2027, 1, 4)
+JOB_SECONDS = 120  # worker start-up, a 4 s solve, storing: generous on a busy 2-core machine
+START_SECONDS = 120
+SERVER_LOG = ARTIFACTS / "manager-flow-server.log"
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    department: Department
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    database = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'flow.sqlite'}"
+    upgrade(database)
+    with Session(get_engine(database)) as session:
+        department = seed_rosterable(session)
+        create_user(
+            session=session,
+            user_in=UserCreate(
+                email=EMAIL,
+                name="Mona Manager",
+                role=Role.MANAGER,
+                password=PASSWORD,
+                region_ids=list(department.regions.values()),
+            ),
+        )
+        session.commit()
+    dispose_engine(database)
+    port = _free_port()
+    log = (
+        (ARTIFACTS / "manager-flow-server.log").open("w")
+        if ARTIFACTS.mkdir(exist_ok=True) is None
+        else None
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, "DATABASE_URL": database, "LOCAL_WORKERS": "1"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, f"the server exited: {_log_tail()}"
+            assert time.monotonic() < deadline, f"no answer in {START_SECONDS} s: {_log_tail()}"
+            time.sleep(0.2)
+        yield Server(url, department)
+    finally:
+        process.terminate()  # graceful: the lifespan stops the job worker
+        try:
+            process.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _log_tail() -> str:
+    return "\n".join(SERVER_LOG.read_text().splitlines()[-20:])
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser-deps`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"manager-flow-{name}.png"), full_page=True)
+
+
+def _wait_for_job(page: Page, name: str) -> None:
+    """Until the live progress (polled JSON) says the job ended; it must have succeeded."""
+    page.wait_for_function(
+        "['succeeded', 'failed', 'cancelled'].includes("
+        "document.getElementById('job-status').textContent)",
+        timeout=JOB_SECONDS * 1000,
+    )
+    _shot(page, name)
+    status = page.text_content("#job-status")
+    assert status == "succeeded", f"job ended {status}: {page.text_content('#job-error')}"
+
+
+def _solve_options(page: Page) -> None:
+    page.fill("#f-max_time_in_seconds", "4")
+    page.fill("#f-num_workers", "2")
+
+
+def test_manager_flow(server: Server, browser: Browser, tmp_path: Path) -> None:
+    department = server.department
+    context = browser.new_context(base_url=server.url, accept_downloads=True)
+    page = context.new_page()
+    try:
+        _walk(page, department, tmp_path)
+        _phone_width(page)
+    except Exception:
+        _shot(page, "failure")
+        raise
+    finally:
+        context.close()
+
+
+def _walk(page: Page, department: Department, tmp_path: Path) -> None:
+    page.goto("/login")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url("**/")
+    page.click("nav >> text=Periods")
+    page.click("text=Test week")
+    assert "Not entered yet" in page.text_content("main")
+    _shot(page, "1-period")
+
+    _solve_options(page)
+    page.click("#solve-button")
+    page.wait_for_url("**/jobs/*")
+    _wait_for_job(page, "2-job-done")
+    assert page.text_content("#job-objective") != "—"  # progress was shown, not just the end
+    page.click("#job-result-link")
+    page.wait_for_url("**/rosters/*")
+    first_version = page.url
+    worked = page.locator("#roster-grid td[class^='k-']").count()
+    assert worked > 10, "the grid shows the solved assignments"
+    _shot(page, "3-grid")
+
+    # Change Eva Falk's Monday to the South's night and lock it, using the keyboard only.
+    reader = department.readers["R5"]
+    page.click(f"a[href$='/cells/{reader}/{MONDAY.isoformat()}']")
+    page.wait_for_url("**/cells/**")
+    night = f"{department.templates['NGT']}:{department.regions['S']}"
+    page.focus("#f-shift")
+    page.select_option("#f-shift", night)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-locked"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "save-cell"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**check=true**")
+    cell = _monday_cell(page, reader)
+    assert "NGT" in cell.text_content() and cell.locator("[title=locked]").count() == 1
+    assert page.locator("#check-result").count() == 1
+    _shot(page, "4-edited")
+
+    _solve_options(page)
+    page.click("#resolve-button")
+    page.wait_for_url("**/jobs/*")
+    _wait_for_job(page, "5-resolve-done")
+    page.click("#job-result-link")
+    page.wait_for_url("**/rosters/*")
+    assert page.url != first_version
+    cell = _monday_cell(page, reader)
+    assert "NGT" in cell.text_content(), "the locked cell stays through the re-solve"
+    assert cell.locator("[title=locked]").count() == 1
+    _shot(page, "6-resolved")
+
+    page.click("text=Coverage and fairness")
+    # Plotly, served from the installed package, draws the fairness chart.
+    page.wait_for_selector("#fairness-chart svg.main-svg", timeout=30_000)
+    assert page.locator(".heatmap td.heat").count() > 0
+    _shot(page, "7-coverage")
+    page.go_back()
+
+    page.click("#publish-link")
+    if page.locator("#f-override_reason").count():
+        page.fill("#f-override_reason", "checked with the department")
+    page.click("#publish-button")
+    page.wait_for_selector("text=Published. Later changes make a new version.")
+    _shot(page, "8-published")
+
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    (ARTIFACTS / saved.name).write_bytes(saved.read_bytes())
+    rows = list(load_workbook(saved).active.values)
+    assert rows[0][:4] == ("date", "radiologist_code", "radiologist", "shift")
+    assert (MONDAY.isoformat(), "R5", "Eva Falk", "NGT") in {row[:4] for row in rows[1:]}
+
+
+def _monday_cell(page: Page, reader: int) -> Locator:
+    return page.locator(f"#row-{reader} td").nth(0)
+
+
+def _phone_width(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click("nav >> text=Periods")
+    page.click("text=Test week")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the period page is {width} px wide on a 390 px screen"
+    _shot(page, "9-phone-period")
+    page.go_back()
+    page.go_back()
+    # The grid is wider than a phone: it scrolls inside its own box, the page does not.
+    assert page.locator("#roster-grid").count() == 1
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the roster page is {width} px wide on a 390 px screen"
+    _shot(page, "10-phone-grid")
