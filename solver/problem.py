@@ -3,14 +3,14 @@
 Vocabulary
 ----------
 * A *day* is an index 0..num_days-1 into the horizon; ``start_date + day`` is the roster date.
-* A *shift* is one shift instance: a template worked on one roster day, with its UTC start and length.
-  "At most one shift per day" and consecutive-day rules count roster days, not UTC dates.
+* A *shift* is one shift instance: a template worked on one roster day, with its UTC start and
+  length. "At most one shift per day" and consecutive-day rules count roster days, not UTC dates.
 * A *pool* is (site, subspecialty): the unit of reading demand.
-* *Units* are reading units of ``Problem.unit_minutes`` (60 by default): a reader on a shift gives its
-  ``units`` to pools they may read.
+* *Units* are reading units of ``Problem.unit_minutes`` (60 by default): a reader on a shift
+  gives its ``units`` to pools they may read.
 
-The solver imports nothing from the rest of Teleroster; the scheduler builds these objects from stored rows,
-the Curtois-Qu reader builds them from benchmark files.
+The solver imports nothing from the rest of Teleroster; the scheduler builds these objects from
+stored rows, the Curtois-Qu reader builds them from benchmark files.
 """
 
 from __future__ import annotations
@@ -90,12 +90,15 @@ class Pool:
 class Shift:
     """One shift instance: a template worked on one roster day.
 
-    ``region``: the region the shift serves (its pools, its licence requirement); ``None`` serves every pool and
+    ``region``: the region the shift serves (its pools, its licence requirement); ``None`` serves
+    every pool and
     requires no licence by itself (benchmarks).
     ``remote``: anyone eligible may work it; otherwise only readers whose home region is ``region``.
-    ``required_skills``: a reader needs at least one of these subspecialties to work it (empty: no requirement).
+    ``required_skills``: a reader needs at least one of these subspecialties to work it (empty: no
+    requirement).
     ``units``: reading units the shift gives (defaults to its length in whole units).
-    ``work_minutes``: minutes counted toward working-time limits (total and weekly minutes); defaults
+    ``work_minutes``: minutes counted toward working-time limits (total and weekly minutes);
+    defaults
     to the length. On-call from home usually counts only in part.
     """
 
@@ -123,9 +126,11 @@ class Shift:
 
 @dataclass(frozen=True)
 class Availability:
-    """A radiologist's entry for one day; ``template``/``kind`` narrow it to some shifts of that day.
+    """A radiologist's entry for one day; ``template``/``kind`` narrow it to some shifts of that
+    day.
 
-    With neither set it applies to the whole day: a hard entry forbids any shift; PREFER is honoured by working
+    With neither set it applies to the whole day: a hard entry forbids any shift; PREFER is
+    honoured by working
     any shift that day, AVOID by working none.
     """
 
@@ -150,7 +155,8 @@ class Rules:
     """Per-radiologist hard limits (the scheduler resolves region/site defaults and FTE scaling).
 
     ``None`` switches a rule off. Minutes are absolute for this reader over the horizon.
-    Runs touching the horizon's ends are exempt from the *min* run rules (work or rest is assumed to continue
+    Runs touching the horizon's ends are exempt from the *min* run rules (work or rest is assumed
+    to continue
     outside); the *max* consecutive rule counts ``History.consecutive_days_worked`` before day 0.
     """
 
@@ -195,7 +201,9 @@ class Radiologist:
 
 @dataclass(frozen=True)
 class ReadingDemand:
-    """Reader-units wanted for ``pool`` during ``shift_id``; shortfall and excess are soft, weighted per unit."""
+    """Reader-units wanted for ``pool`` during ``shift_id``; shortfall and excess are soft,
+    weighted per unit.
+    """
 
     pool: str
     shift_id: str
@@ -208,7 +216,8 @@ class ReadingDemand:
 class HeadcountCover:
     """``required`` people on ``shift_id`` (the benchmarks' cover, and on-call cover).
 
-    ``hard`` makes ``required`` a hard minimum (on-call); otherwise under/over are weighted penalties.
+    ``hard`` makes ``required`` a hard minimum (on-call); otherwise under/over are weighted
+    penalties.
     """
 
     shift_id: str
@@ -243,7 +252,8 @@ class Problem:
     # (template a, template b): working a on day d forbids b on day d+1.
     forbidden_successions: frozenset[tuple[str, str]] = frozenset()
     pins: tuple[Pin, ...] = ()
-    # Previous roster for re-solve: (radiologist, shift_id) pairs; moving away from them costs Weights.change.
+    # Previous roster for re-solve: (radiologist, shift_id) pairs; moving away from them costs
+    # Weights.change.
     reference: frozenset[tuple[str, str]] = frozenset()
     weights: Weights = field(default_factory=Weights)
     unit_minutes: int = 60
@@ -256,7 +266,9 @@ class Problem:
         return self.date_of(day).weekday() >= 5
 
     def weekend_index(self, day: int) -> int:
-        """Weekends numbered from the horizon start: Sat and Sun of one calendar week share an index."""
+        """Weekends numbered from the horizon start: Sat and Sun of one calendar week share an
+        index.
+        """
         monday0 = self.start_date - dt.timedelta(days=self.start_date.weekday())
         return (self.date_of(day) - monday0).days // 7
 

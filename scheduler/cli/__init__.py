@@ -1,4 +1,4 @@
-"""The ``teleroster`` command line. Each command group lives in its own module and registers itself here."""
+"""The ``teleroster`` command line; each command group registers itself from its own module."""
 
 from __future__ import annotations
 
@@ -16,7 +16,17 @@ def _register() -> None:
     # Imported for their side effect of adding commands to ``app``; one module per command group.
     import importlib
 
-    for module in ("db", "data", "serve", "solve", "bench", "forecast", "jobs", "users"):
+    for module in (
+        "db",
+        "data",
+        "serve",
+        "solve",
+        "bench",
+        "forecast",
+        "jobs",
+        "users",
+        "scenarios",
+    ):
         try:
             importlib.import_module(f"scheduler.cli.{module}")
         except ModuleNotFoundError as exc:

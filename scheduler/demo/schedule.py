@@ -44,8 +44,8 @@ ON_CALL_SHAPES = (
     _Shape("OC", "on-call (weeknight)", "on_call", "16:00", 960, WEEKDAYS, required_readers=1),
     _Shape("OCW", "on-call (weekend)", "on_call", "08:00", 1440, WEEKEND, required_readers=1),
 )
-# Weeknights only: the few neuroradiologists licensed per region cannot also carry every weekend
-# (11 h rest forbids Saturday and Sunday back to back); weekend stroke calls go to the general on-call.
+# Weeknights only: the few neuroradiologists licensed per region cannot also carry every
+# weekend (11 h rest forbids Saturday and Sunday back to back); the general on-call takes them.
 NEURO_ON_CALL = _Shape(
     "OCN",
     "neuro on-call",

@@ -1,4 +1,6 @@
-"""A small stored department for builder, solve and validate tests: rows written through SQLModel."""
+"""A small stored department for builder, solve and validate tests: rows written through
+SQLModel.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +15,12 @@ START = dt.date(2027, 1, 4)  # a Monday
 
 
 def seed_department(session: Session, *, weeks: int = 1) -> int:
-    """Two regions (one sparse), three sites, five readers, day/night/on-call templates; the period id."""
-    north = m.Region(code="N", name="North", time_zone="Europe/Oslo", population=50_000, sparse=True)
+    """Two regions (one sparse), three sites, five readers, day/night/on-call templates; the period
+    id.
+    """
+    north = m.Region(
+        code="N", name="North", time_zone="Europe/Oslo", population=50_000, sparse=True
+    )
     south = m.Region(code="S", name="South", time_zone="Europe/Stockholm", population=900_000)
     session.add_all([north, south])
     session.flush()
@@ -29,21 +35,37 @@ def seed_department(session: Session, *, weeks: int = 1) -> int:
     rules = m.Rules(min_rest_hours=11, max_consecutive_nights=3, max_weekly_hours=48)
     session.add(rules)
     day = m.ShiftTemplate(
-        code="DAY", name="Day", kind=m.ShiftKind.DAY, local_start=dt.time(8), length_minutes=480,
+        code="DAY",
+        name="Day",
+        kind=m.ShiftKind.DAY,
+        local_start=dt.time(8),
+        length_minutes=480,
         weekdays="01234",
-    )  # fmt: skip
+    )
     night = m.ShiftTemplate(
-        code="NGT", name="Night", kind=m.ShiftKind.NIGHT, local_start=dt.time(22), length_minutes=600,
+        code="NGT",
+        name="Night",
+        kind=m.ShiftKind.NIGHT,
+        local_start=dt.time(22),
+        length_minutes=600,
         region_id=south.id,
-    )  # fmt: skip
+    )
     # Weeknights only: three readers may take North's on-call, and 15 h a night within their
     # weekly hours and 11 h rest is feasible only if they alternate.
     on_call = m.ShiftTemplate(
-        code="OC", name="On-call", kind=m.ShiftKind.ON_CALL, local_start=dt.time(17), length_minutes=900,
-        region_id=north.id, required_readers=1, weekdays="01234",
-    )  # fmt: skip
+        code="OC",
+        name="On-call",
+        kind=m.ShiftKind.ON_CALL,
+        local_start=dt.time(17),
+        length_minutes=900,
+        region_id=north.id,
+        required_readers=1,
+        weekdays="01234",
+    )
     session.add_all([day, night, on_call])
-    period = m.PlanningPeriod(name="Test week", start_date=START, weeks=weeks, status=m.PeriodStatus.OPEN)
+    period = m.PlanningPeriod(
+        name="Test week", start_date=START, weeks=weeks, status=m.PeriodStatus.OPEN
+    )
     session.add(period)
     session.flush()
     readers = []

@@ -1,4 +1,6 @@
-"""`teleroster solve` stores a valid roster version; `teleroster validate` catches hand edits in the DB."""
+"""`teleroster solve` stores a valid roster version; `teleroster validate` catches hand edits in
+the DB.
+"""
 
 import datetime as dt
 import json

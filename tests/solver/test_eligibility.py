@@ -1,4 +1,6 @@
-"""The teleradiology eligibility rule: licence + privilege + skill + on-site rule, on the shift's date."""
+"""The teleradiology eligibility rule: licence + privilege + skill + on-site rule, on the shift's
+date.
+"""
 
 import datetime as dt
 
@@ -101,7 +103,8 @@ def test_local_night_minutes_follow_reader_zone() -> None:
 
 
 def test_dst_night_counts_real_hours() -> None:
-    # Europe/Oslo springs forward on 2026-03-29 at 01:00 UTC: 21:00 UTC Sat -> 07:00 UTC Sun is 10 real hours.
+    # Europe/Oslo springs forward on 2026-03-29 at 01:00 UTC: 21:00 UTC Sat -> 07:00 UTC Sun is 10
+    # real hours.
     shift = Shift("n", 0, "N", ShiftKind.NIGHT, dt.datetime(2026, 3, 28, 21, tzinfo=UTC), 600)
     # Local 22:00 CET -> 09:00 CEST; night (22-06 local) spans 21:00-04:00 UTC = 7 h.
     assert local_night_minutes(shift, "Europe/Oslo") == 7 * 60
