@@ -1,1 +1,70 @@
 """Teleroster's pure CP-SAT rostering library: problem dataclasses in, roster out."""
+
+from solver.checks import ProblemError, check_problem
+from solver.kpis import compute_kpis
+from solver.options import SolveOptions
+from solver.problem import (
+    Availability,
+    AvailabilityKind,
+    HeadcountCover,
+    History,
+    Licence,
+    Pin,
+    Pool,
+    Privilege,
+    Problem,
+    Radiologist,
+    ReadingDemand,
+    Region,
+    Rules,
+    Shift,
+    ShiftKind,
+    Site,
+    Weights,
+)
+from solver.roster import (
+    Allocation,
+    Assignment,
+    Kpis,
+    PoolDayCoverage,
+    Progress,
+    ReaderLoad,
+    Roster,
+    SolveResult,
+    SolveStatus,
+)
+from solver.solve import solve
+
+__all__ = [
+    "Allocation",
+    "Assignment",
+    "Availability",
+    "AvailabilityKind",
+    "HeadcountCover",
+    "History",
+    "Kpis",
+    "Licence",
+    "Pin",
+    "Pool",
+    "PoolDayCoverage",
+    "Privilege",
+    "Problem",
+    "ProblemError",
+    "Progress",
+    "Radiologist",
+    "ReaderLoad",
+    "ReadingDemand",
+    "Region",
+    "Roster",
+    "Rules",
+    "Shift",
+    "ShiftKind",
+    "Site",
+    "SolveOptions",
+    "SolveResult",
+    "SolveStatus",
+    "Weights",
+    "check_problem",
+    "compute_kpis",
+    "solve",
+]

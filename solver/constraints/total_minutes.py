@@ -1,4 +1,7 @@
-"""Minimum and maximum minutes worked over the horizon, and the average weekly cap."""
+"""Minimum and maximum minutes worked over the horizon, and the average weekly cap.
+
+Each shift counts its ``counted_minutes``: on-call from home may count only in part.
+"""
 
 from __future__ import annotations
 

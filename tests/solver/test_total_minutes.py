@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from factories import avoid, cover, problem, reader, rules, shifts
+from factories import avoid, cover, problem, reader, rules, shift, shifts
 
 
 def test_maximum_minutes_cap_the_shifts(solve_valid):
@@ -45,3 +45,14 @@ def test_on_call_counts_only_its_work_minutes(solve_valid):
     result = solve_valid(p)
     assert result.objective == 0
     assert len(result.roster.assignments) == 3
+
+
+def test_on_call_counts_its_work_minutes_only(solve_valid):
+    # three 16 h on-calls counted as 4 h each fit a 12 h cap; counted in full, only one would
+    calls = [shift(d, "C", work_minutes=240) for d in (0, 2, 4)]
+    p = problem(
+        calls,
+        [reader(rules=rules(max_total_minutes=720))],
+        headcount_cover=cover("C0", "C2", "C4"),
+    )
+    assert solve_valid(p).objective == 0

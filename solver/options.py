@@ -1,0 +1,38 @@
+"""How long and how hard to search: the typed knobs of one solve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """CP-SAT parameters the product exposes; everything else keeps CP-SAT's defaults.
+
+    ``num_workers``: CP-SAT's portfolio of strategies runs one per worker; it needs several to shine
+    even on few cores, but tests and shared machines keep it at 1-2.
+    ``warm_start``: look for a first roster by plain search along the hints before the full
+    portfolio starts (see solver.solve); off, CP-SAT starts from the hints alone.
+    ``explain_time_limit``: budget of the second, single-worker solve that names the conflicting
+    rules when the problem is infeasible.
+    """
+
+    max_time_in_seconds: float = 30.0
+    num_workers: int = 8
+    random_seed: int = 0
+    log_search_progress: bool = False
+    relative_gap_limit: float | None = None
+    explain_time_limit: float = 10.0
+    warm_start: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_time_in_seconds <= 0:
+            raise ValueError(
+                f"max_time_in_seconds must be positive, got {self.max_time_in_seconds}"
+            )
+        if self.num_workers < 1:
+            raise ValueError(f"num_workers must be at least 1, got {self.num_workers}")
+        if self.relative_gap_limit is not None and self.relative_gap_limit < 0:
+            raise ValueError(f"relative_gap_limit must be >= 0, got {self.relative_gap_limit}")
+        if self.explain_time_limit <= 0:
+            raise ValueError(f"explain_time_limit must be positive, got {self.explain_time_limit}")

@@ -1,0 +1,261 @@
+"""The solve loop: check, build, warm start, search with progress and cancel, read the roster back,
+explain failures.
+
+The warm start is a cheap first search (one worker, no presolve, no LP, stopped at the first
+roster) that follows the model's hints (pins, hard covers filled greedily, the reference roster).
+On large problems CP-SAT's full portfolio can take minutes to find any roster; from the warm
+roster, handed over as a complete hint, it starts improving as soon as its presolve is done. The
+warm roster is also the answer if the main search finds nothing better in time.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.checks import ensure_valid
+from solver.explain import explain_infeasibility, obvious_conflicts
+from solver.kpis import compute_kpis
+from solver.model import RosterModel, build_model
+from solver.options import SolveOptions
+from solver.problem import Problem
+from solver.roster import Progress, Roster, SolveResult, SolveStatus
+
+ProgressHandler = Callable[[Progress], None]
+StopCheck = Callable[[], bool]
+
+STATUSES: dict[cp_model.CpSolverStatus, SolveStatus] = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: SolveStatus.INVALID,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+}
+CANCEL_POLL_SECONDS = 0.2
+WARM_START_SHARE = 0.25  # of max_time_in_seconds, at most
+WARM_START_CONFLICTS = 20_000  # a naive search that conflicts this much is not going to be cheap
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A roster read back from a finished CP-SAT search."""
+
+    status: SolveStatus
+    roster: Roster
+    breakdown: dict[str, int]
+    bound: float
+
+    @property
+    def objective(self) -> int:
+        return sum(self.breakdown.values())
+
+
+def solve(
+    problem: Problem,
+    options: SolveOptions | None = None,
+    on_progress: ProgressHandler | None = None,
+    should_stop: StopCheck | None = None,
+) -> SolveResult:
+    """Solve ``problem``; raises solver.checks.ProblemError for malformed input.
+
+    ``on_progress`` hears every improving roster; ``should_stop`` is polled while searching and
+    stops it (the best roster so far is returned, status FEASIBLE, or UNKNOWN if there was none).
+    ``options.max_time_in_seconds`` bounds the search (warm start included), not model building.
+    """
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    ensure_valid(problem)
+    roster_model = build_model(problem)
+
+    obvious = obvious_conflicts(roster_model)
+    if obvious:
+        return _without_roster(SolveStatus.INFEASIBLE, started, tuple(obvious))
+    if should_stop is not None and should_stop():
+        return _without_roster(SolveStatus.UNKNOWN, started, ("Stopped before solving.",))
+
+    recorder = _Recorder(started, on_progress, should_stop)
+    search_started = time.perf_counter()
+    warm = _warm_start(roster_model, options, recorder) if options.warm_start else None
+    best = warm
+    if warm is None or warm.status == SolveStatus.FEASIBLE:
+        remaining = options.max_time_in_seconds - (time.perf_counter() - search_started)
+        if remaining > 0 and not recorder.stopped:
+            cp_status, main = _main_search(roster_model, options, remaining, recorder)
+            best = _better(main, warm)
+            if cp_status == cp_model.MODEL_INVALID:
+                explanation: tuple[str, ...] = (
+                    f"CP-SAT rejected the model: {roster_model.model.validate()}",
+                )
+                return _without_roster(SolveStatus.INVALID, started, explanation)
+            if cp_status == cp_model.INFEASIBLE:
+                best = _Found(SolveStatus.INFEASIBLE, Roster(), {}, math.inf)
+
+    if best is not None and best.status.has_roster:
+        recorder.final(best.objective, best.bound)
+        solved = time.perf_counter() - started
+        return SolveResult(
+            best.status,
+            roster=best.roster,
+            wall_seconds=solved,
+            objective=best.objective,
+            best_bound=min(best.bound, float(best.objective)),
+            first_feasible_seconds=recorder.first_seconds or solved,
+            breakdown=best.breakdown,
+            kpis=compute_kpis(problem, best.roster),
+            progress=tuple(recorder.progress),
+        )
+    if best is not None and best.status == SolveStatus.INFEASIBLE:
+        explanation = explain_infeasibility(problem, options)
+        return _without_roster(SolveStatus.INFEASIBLE, started, explanation)
+    if recorder.stopped:
+        explanation = ("Stopped before any roster was found.",)
+    else:
+        explanation = (
+            f"No roster was found within {options.max_time_in_seconds:g} s; allow more time.",
+        )
+    return _without_roster(SolveStatus.UNKNOWN, started, explanation)
+
+
+def _warm_start(
+    roster_model: RosterModel, options: SolveOptions, recorder: _Recorder
+) -> _Found | None:
+    """A first roster by plain propagation and search along the hints; None if it is not cheap.
+    When found, it becomes the model's complete hint."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.max_time_in_seconds = options.max_time_in_seconds * WARM_START_SHARE
+    params.max_number_of_conflicts = WARM_START_CONFLICTS
+    params.cp_model_presolve = False
+    params.linearization_level = 0
+    params.stop_after_first_solution = True
+    params.random_seed = options.random_seed
+    params.log_search_progress = options.log_search_progress
+    with _cancel_watch(solver, recorder):
+        cp_status = solver.solve(roster_model.model)
+    status = STATUSES.get(cp_status, SolveStatus.UNKNOWN)
+    if status == SolveStatus.INFEASIBLE:
+        return _Found(status, Roster(), {}, math.inf)
+    if not status.has_roster:
+        return None
+    found = _read(roster_model, solver, status)
+    recorder.found(found.objective, found.bound)
+    roster_model.hint_solution(list(solver.response_proto.solution))
+    return found
+
+
+def _main_search(
+    roster_model: RosterModel, options: SolveOptions, seconds: float, recorder: _Recorder
+) -> tuple[cp_model.CpSolverStatus, _Found | None]:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = seconds
+    params.num_workers = options.num_workers
+    params.random_seed = options.random_seed
+    params.log_search_progress = options.log_search_progress
+    if options.relative_gap_limit is not None:
+        params.relative_gap_limit = options.relative_gap_limit
+    with _cancel_watch(solver, recorder):
+        cp_status = solver.solve(roster_model.model, recorder)
+    status = STATUSES.get(cp_status, SolveStatus.UNKNOWN)
+    return cp_status, _read(roster_model, solver, status) if status.has_roster else None
+
+
+def _read(roster_model: RosterModel, solver: cp_model.CpSolver, status: SolveStatus) -> _Found:
+    return _Found(
+        status=status,
+        roster=roster_model.read_roster(solver),
+        breakdown=roster_model.breakdown(solver),
+        bound=float(solver.best_objective_bound),
+    )
+
+
+def _better(main: _Found | None, warm: _Found | None) -> _Found | None:
+    """The main search's roster unless the warm one is strictly better (a stop or time limit may
+    leave the main search without a roster, or with its hint only)."""
+    if main is None:
+        return warm
+    if warm is None or main.objective <= warm.objective:
+        return main
+    return _Found(SolveStatus.FEASIBLE, warm.roster, warm.breakdown, max(main.bound, warm.bound))
+
+
+def _without_roster(
+    status: SolveStatus, started: float, explanation: tuple[str, ...]
+) -> SolveResult:
+    wall = time.perf_counter() - started
+    return SolveResult(status, Roster(), wall_seconds=wall, explanation=explanation)
+
+
+class _Recorder(cp_model.CpSolverSolutionCallback):
+    """Hears each improving solution: records it, reports it, and honours a stop request."""
+
+    def __init__(
+        self, started: float, on_progress: ProgressHandler | None, should_stop: StopCheck | None
+    ) -> None:
+        super().__init__()
+        self.started = started
+        self.on_progress = on_progress
+        self.should_stop = should_stop
+        self.first_seconds: float | None = None
+        self.progress: list[Progress] = []
+        self.stopped = False
+
+    def on_solution_callback(self) -> None:
+        self.found(self.objective_value, self.best_objective_bound)
+        if self.should_stop is not None and self.should_stop():
+            self.stopped = True
+            self.stop_search()
+
+    def found(self, objective: float, bound: float) -> None:
+        """Record a roster if it improves on the last one recorded."""
+        if self.progress and objective >= self.progress[-1].objective:
+            return
+        elapsed = time.perf_counter() - self.started
+        if self.first_seconds is None:
+            self.first_seconds = elapsed
+        step = Progress(
+            objective=float(objective), best_bound=float(bound), elapsed_seconds=elapsed
+        )
+        self.progress.append(step)
+        if self.on_progress is not None:
+            self.on_progress(step)
+
+    def final(self, objective: int, bound: float) -> None:
+        """The returned roster as the last step. CP-SAT reports objectives of its presolved model,
+        where dual reductions may leave slack in penalty variables; the roster it returns is
+        postsolved to exact values, so its true objective can be lower than the last report."""
+        if not self.progress or self.progress[-1].objective != objective:
+            self.found(objective, min(bound, objective))
+
+
+@contextmanager
+def _cancel_watch(solver: cp_model.CpSolver, recorder: _Recorder) -> Iterator[None]:
+    """Poll ``should_stop`` while the search runs: a long stretch without a new solution must not
+    delay a cancel."""
+    should_stop = recorder.should_stop
+    if should_stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(CANCEL_POLL_SECONDS):
+            if should_stop():
+                recorder.stopped = True
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, name="solve-cancel-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()

@@ -1,0 +1,39 @@
+"""The model's shape: variables only where they can be true, penalties with readable names."""
+
+from factories import national_problem
+
+from solver.constraints.context import entry_matches
+from solver.eligibility import may_work_shift
+from solver.model import TERMS, build_model
+
+PROBLEM = national_problem(num_readers=30, num_regions=3, num_days=7)
+
+
+def _barred(reader, shift) -> bool:
+    hard = [e for e in reader.availability if e.kind.is_hard]
+    return shift.day in reader.fixed_days_off or any(entry_matches(e, shift) for e in hard)
+
+
+def test_assignment_variables_exist_exactly_for_eligible_unbarred_pairs():
+    expected = {
+        (r.id, s.id)
+        for r in PROBLEM.radiologists
+        for s in PROBLEM.shifts
+        if may_work_shift(PROBLEM, r, s) and not _barred(r, s)
+    }
+    assert set(build_model(PROBLEM).ctx.x) == expected
+    assert len(expected) < len(PROBLEM.radiologists) * len(PROBLEM.shifts) / 2  # sparse
+
+
+def test_penalties_name_their_term_and_subject():
+    model = build_model(PROBLEM)
+    assert {p.term for p in model.penalties} <= set(TERMS)
+    names = [p.name for p in model.penalties]
+    assert any(n.startswith("reading shortfall: R00-s0-") for n in names)
+    assert any(n.startswith("fairness of nights") for n in names)
+    assert all(p.weight > 0 for p in model.penalties)
+
+
+def test_the_model_is_valid_for_cp_sat():
+    assert build_model(PROBLEM).model.validate() == ""
+    assert build_model(PROBLEM, guarded=True).model.validate() == ""
