@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEMO_SOLVE_SECONDS ?= 60
 
 .PHONY: demo test lint bench bench-curtois fmt clean-venv browser-deps
 
@@ -29,13 +30,16 @@ fmt: $(STAMP)
 test: lint browser-deps
 	$(VENV)/bin/pytest -m "not slow" -q
 
+# Slow tests, then every benchmark script; a failing script fails the target after the others ran.
 bench: $(STAMP)
 	$(VENV)/bin/pytest -m slow -q -s
-	@for f in benchmarks/bench_*.py; do [ -f "$$f" ] && $(PY) "$$f" || true; done
+	@failed=0; for f in benchmarks/bench_*.py; do \
+		echo "== $$f"; $(PY) "$$f" || { echo "FAILED: $$f"; failed=1; }; \
+	done; exit $$failed
 
 demo: $(STAMP)
 	$(VENV)/bin/teleroster db upgrade
-	$(VENV)/bin/teleroster demo
+	$(VENV)/bin/teleroster demo --forecast --solve-seconds $(DEMO_SOLVE_SECONDS)
 	$(VENV)/bin/teleroster serve --host $(HOST) --port $(PORT)
 
 clean-venv:
@@ -43,7 +47,9 @@ clean-venv:
 
 # The browser tests drive Debian's chromium (Playwright never downloads a browser here).
 browser-deps:
-	@[ -x /usr/bin/chromium ] || (apt-get update && apt-get install -y chromium)
+	@[ -x /usr/bin/chromium ] || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
 # Curtois-Qu instances through the product's solver, with the limits of benchmarks/README.md.
 # JSON lines go to $(CURTOIS_JSONL); `python benchmarks/curtois_table.py` turns them into a table.

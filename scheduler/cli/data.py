@@ -130,6 +130,12 @@ def demo(
         bool, typer.Option(help="Delete imported data (and rosters built on it) first.")
     ] = False,
     directory: Annotated[Path | None, typer.Option(help="Demo files (default: data/demo).")] = None,
+    forecast: Annotated[
+        bool, typer.Option(help="Forecast the demo period's demand from its volume history.")
+    ] = False,
+    solve_seconds: Annotated[
+        float, typer.Option(help="Then solve the demo period for this long (0: do not solve).")
+    ] = 0.0,
 ) -> None:
     """Migrate the configured database and load the demo dataset into it (safe to run again)."""
     url = normalise_url(get_settings().database_url)
@@ -153,6 +159,31 @@ def demo(
     console.print("Demo logins (see README, 'Demo logins'):")
     for login in logins:
         console.print(f"  {login.role.value:<12} {login.email:<32} {login.password}")
+    if (forecast or solve_seconds > 0) and loaded.period_id is None:
+        console.print("[red]error:[/red] the demo files hold no planning period to work on")
+        raise typer.Exit(1)
+    if forecast and loaded.period_id is not None:
+        _forecast_demo(loaded.period_id)
+    if solve_seconds > 0 and loaded.period_id is not None:
+        _solve_demo(loaded.period_id, solve_seconds)
+
+
+def _forecast_demo(period_id: int) -> None:
+    from scheduler.cli.forecast import print_forecast
+    from scheduler.forecast.service import run_forecast
+
+    with console.status("Forecasting demand (backtest, forecast, capacity, shift slots)..."):
+        with session_scope() as session:
+            run = run_forecast(session=session, period_id=period_id)
+    print_forecast(run)
+
+
+def _solve_demo(period_id: int, seconds: float) -> None:
+    from scheduler.cli.solve import solve_command
+
+    solve_command(
+        period=period_id, time_limit=seconds, workers=8, seed=0, reference=None, as_json=False
+    )
 
 
 @contextmanager

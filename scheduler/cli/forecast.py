@@ -35,7 +35,7 @@ def forecast_command(
     if as_json:
         print(json.dumps(_summary(run)))
     else:
-        _print(run)
+        print_forecast(run)
 
 
 def _summary(run: ForecastRun) -> dict[str, object]:
@@ -64,7 +64,7 @@ def _summary(run: ForecastRun) -> dict[str, object]:
     }
 
 
-def _print(run: ForecastRun) -> None:
+def print_forecast(run: ForecastRun) -> None:
     print(run.gaps)
     if run.backtest is not None:
         print(format_table(run.backtest))

@@ -14,7 +14,7 @@ from rich.table import Table
 from scheduler.cli import app
 from scheduler.db import session_scope
 from scheduler.problem_builder import BuildError
-from scheduler.rosters import RosterNotFound
+from scheduler.rosters import RosterNotFound, get_roster
 from scheduler.services.solving import SolveOutcome, solve_period, validate_stored_roster
 from scheduler.summaries import coverage_summary, fairness_summary
 from solver.options import SolveOptions
@@ -41,8 +41,6 @@ def solve_command(
         with session_scope() as session:
             reference_id = None
             if reference is not None:
-                from scheduler.rosters import get_roster
-
                 reference_id = get_roster(session=session, period_id=period, version=reference).id
             outcome = _solve_with_progress(session, period, options, reference_id, quiet=as_json)
             summary = _summary(outcome)
