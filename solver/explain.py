@@ -47,13 +47,11 @@ def explain_infeasibility(problem: Problem, options: SolveOptions) -> tuple[str,
     status, core = _core(guarded, guards, options.explain_time_limit, options.random_seed)
     if status == cp_model.INFEASIBLE and core:
         core = _shrink(guarded, core, deadline, options.random_seed)
-        return (CONFLICT_LEAD, *(g.sentence for g in core))
+        return (CONFLICT_LEAD, *dict.fromkeys(g.sentence for g in core))
     if status == cp_model.INFEASIBLE:
         return ("The problem is infeasible, but no single group of hard rules could be blamed.",)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return (
-            "The problem proved infeasible, but its rules hold when checked one group at a time.",
-        )
+        return ("The problem was found infeasible, yet its rules held when checked again: a bug.",)
     return (
         f"The problem is infeasible; the conflicting rules could not be isolated within "
         f"{options.explain_time_limit:g} s.",

@@ -9,7 +9,8 @@ readers (``constraints.reading_groups``). That keeps the model O(eligible pairs)
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from solver.constraints.reading_groups import ReadingGroups
 from solver.eligibility import may_work_shift
 from solver.problem import Availability, Problem, Radiologist, Shift, ShiftKind
 from solver.roster import Assignment, Roster
+from solver.starting_roster import StartingRoster, starting_roster
 
 # breakdown keys, in display order
 TERMS = ("cover", "preferences", "fairness", "change", "follow_the_sun")
@@ -31,6 +33,8 @@ class RosterModel:
     ctx: ModelContext
     reading: ReadingGroups
     penalties: tuple[Penalty, ...]
+    # the hinted starting roster seems to meet every hard rule (see solver.starting_roster)
+    plausible_start: bool = False
 
     @property
     def model(self) -> cp_model.CpModel:
@@ -57,11 +61,6 @@ class RosterModel:
             totals[penalty.term] += penalty.weight * int(solver.value(penalty.expr))
         return totals
 
-    def active_penalties(self, solver: cp_model.CpSolver) -> list[tuple[str, int]]:
-        """The penalty terms that cost something in the solver's solution: (readable name, cost)."""
-        costs = ((p.name, p.weight * int(solver.value(p.expr))) for p in self.penalties)
-        return [(name, cost) for name, cost in costs if cost]
-
 
 def build_model(problem: Problem, *, guarded: bool = False) -> RosterModel:
     """The model of ``problem``; ``guarded`` switches each hard-rule group by an assumption literal
@@ -71,10 +70,12 @@ def build_model(problem: Problem, *, guarded: bool = False) -> RosterModel:
     _add_variables(ctx, reading)
     reading.add_flows()
     penalties = tuple(penalty for family in FAMILIES for penalty in family(ctx))
-    if not guarded:
-        ctx.model.minimize(_objective(penalties))
-        _add_hints(ctx)
-    return RosterModel(ctx, reading, penalties)
+    if guarded:
+        return RosterModel(ctx, reading, penalties)
+    ctx.model.minimize(_objective(penalties))
+    start = starting_roster(ctx, reading)
+    _add_hints(ctx, reading, start)
+    return RosterModel(ctx, reading, penalties, plausible_start=start.plausible)
 
 
 def _objective(penalties: tuple[Penalty, ...]) -> Any:
@@ -86,80 +87,69 @@ def _objective(penalties: tuple[Penalty, ...]) -> Any:
     )
 
 
-def _add_hints(ctx: ModelContext) -> None:
-    """Start the search from a cheap roster: the reference one when re-solving, pins, and hard
-    covers filled greedily. Finding any roster that meets hard cover is the slow part of large
-    solves; from this start, CP-SAT repairs what the greedy got wrong and improves the rest."""
-    start = _starting_roster(ctx)
+def _add_hints(ctx: ModelContext, reading: ReadingGroups, start: StartingRoster) -> None:
+    """Start the search from a greedy roster (solver.starting_roster): reading units as well as
+    assignments, so its cover counts from the first roster on."""
     for key, var in ctx.x.items():
-        ctx.model.add_hint(var, key in start)
-
-
-def _starting_roster(ctx: ModelContext) -> set[tuple[str, str]]:
-    problem = ctx.problem
-    chosen = {key for key in problem.reference if key in ctx.x}
-    chosen |= {(p.radiologist, p.shift_id) for p in problem.pins if p.shift_id is not None}
-    taken: dict[str, list[Shift]] = defaultdict(list)
-    for reader_id, shift_id in chosen:
-        taken[reader_id].append(ctx.shifts[shift_id])
-    candidates: dict[str, list[str]] = defaultdict(list)
-    for reader_id, shift_id in ctx.x:
-        candidates[shift_id].append(reader_id)
-
-    def fits(reader: Radiologist, shift: Shift) -> bool:
-        rest = dt.timedelta(minutes=reader.rules.min_rest_minutes or 0)
-        mine = taken[reader.id]
-        limit = reader.rules.max_shifts_per_template.get(shift.template)
-        if limit is not None and sum(s.template == shift.template for s in mine) >= limit:
-            return False
-        return all(
-            other.day != shift.day
-            and (other.start >= shift.end + rest or shift.start >= other.end + rest)
-            for other in mine
-        )
-
-    hard = sorted(
-        (c for c in problem.headcount_cover if c.hard and c.required > 0),
-        key=lambda c: ctx.shifts[c.shift_id].start,
-    )
-    for cover in hard:
-        shift = ctx.shifts[cover.shift_id]
-        staffed = sum((r, shift.id) in chosen for r in candidates[shift.id])
-        for reader_id in sorted(candidates[shift.id], key=lambda r: len(taken[r])):
-            if staffed >= cover.required:
-                break
-            if (reader_id, shift.id) not in chosen and fits(ctx.readers[reader_id], shift):
-                chosen.add((reader_id, shift.id))
-                taken[reader_id].append(shift)
-                staffed += 1
-    return chosen
+        ctx.model.add_hint(var, key in start.assignments)
+    group_of = {
+        (group_key[0], reader_id): group_key
+        for group_key, group in reading.groups.items()
+        for reader_id, _ in group.members
+    }
+    flows: Counter[tuple[tuple[str, tuple[str, ...]], str]] = Counter()
+    for (shift_id, reader_id, pool), units in start.units.items():
+        flows[group_of[shift_id, reader_id], pool] += units
+    for group_key, group in reading.groups.items():
+        for pool, var in group.flows.items():
+            ctx.model.add_hint(var, flows[group_key, pool])
 
 
 def _add_variables(ctx: ModelContext, reading: ReadingGroups) -> None:
     problem = ctx.problem
+    by_start = sorted(problem.shifts, key=_start_order)
     shifts_by_region: dict[str | None, list[Shift]] = defaultdict(list)
-    for shift in problem.shifts:
+    for shift in by_start:
         shifts_by_region[shift.region].append(shift)
     pins_by_reader: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
     for pin in problem.pins:
         pins_by_reader[pin.radiologist].append((pin.day, pin.shift_id))
 
+    verdicts: dict[tuple[object, ...], bool] = {}
+
+    def eligible(reader: Radiologist, shift: Shift) -> bool:
+        """may_work_shift, cached on everything it reads of the shift."""
+        key = (
+            reader.id,
+            shift.template,
+            shift.kind,
+            shift.required_skills,
+            shift.region,
+            shift.remote,
+            ctx.day_key(reader, shift.day),
+        )
+        if key not in verdicts:
+            verdicts[key] = may_work_shift(problem, reader, shift)
+        return verdicts[key]
+
     for reader in problem.radiologists:
-        # a shift of region R needs a licence for R: readers never licensed there can be skipped
-        # unseen
+        # a shift of region R needs a licence for R: skip regions the reader was never licensed in
         regions = [None, *sorted({lic.region for lic in reader.licences})]
-        candidates = sorted(
-            (s for region in regions for s in shifts_by_region.get(region, [])),
-            key=lambda s: (s.start, s.id),
+        candidates = heapq.merge(
+            *(shifts_by_region.get(region, []) for region in regions), key=_start_order
         )
         barred = _Barred(reader, pins_by_reader[reader.id], active=not ctx.guarded)
         for shift in candidates:
-            if not may_work_shift(problem, reader, shift):
+            if not eligible(reader, shift):
                 continue
             _note_categories(ctx, reader, shift)
             if barred(shift):
                 continue
             reading.join(reader, shift, ctx.add_slot(reader, shift))
+
+
+def _start_order(shift: Shift) -> tuple[dt.datetime, str]:
+    return shift.start, shift.id
 
 
 def _note_categories(ctx: ModelContext, reader: Radiologist, shift: Shift) -> None:

@@ -2,10 +2,11 @@
 explain failures.
 
 The warm start is a cheap first search (one worker, no presolve, no LP, stopped at the first
-roster) that follows the model's hints (pins, hard covers filled greedily, the reference roster).
-On large problems CP-SAT's full portfolio can take minutes to find any roster; from the warm
-roster, handed over as a complete hint, it starts improving as soon as its presolve is done. The
-warm roster is also the answer if the main search finds nothing better in time.
+roster) along the model's hints: the greedy starting roster (solver.starting_roster), tried only
+when the greedy believes it meets every hard rule. On large problems CP-SAT's full portfolio can
+take minutes to find any roster; from the warm roster, handed over as a complete hint, it starts
+improving as soon as its presolve is done. The warm roster is also the answer if the main search
+finds nothing better in time.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ STATUSES: dict[cp_model.CpSolverStatus, SolveStatus] = {
 }
 CANCEL_POLL_SECONDS = 0.2
 WARM_START_SHARE = 0.25  # of max_time_in_seconds, at most
-WARM_START_CONFLICTS = 20_000  # a naive search that conflicts this much is not going to be cheap
+WARM_START_CONFLICTS = 5_000  # a search along a consistent hint needs none; give up early
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def solve(
 
     ``on_progress`` hears every improving roster; ``should_stop`` is polled while searching and
     stops it (the best roster so far is returned, status FEASIBLE, or UNKNOWN if there was none).
-    ``options.max_time_in_seconds`` bounds the search (warm start included), not model building.
+    ``options.max_time_in_seconds`` bounds the search (warm start included), not model building;
+    progress times and ``first_feasible_seconds`` count from the call, building included.
     """
     options = options or SolveOptions()
     started = time.perf_counter()
@@ -81,7 +83,9 @@ def solve(
 
     recorder = _Recorder(started, on_progress, should_stop)
     search_started = time.perf_counter()
-    warm = _warm_start(roster_model, options, recorder) if options.warm_start else None
+    warm = None
+    if options.warm_start and roster_model.plausible_start:
+        warm = _warm_start(roster_model, options, recorder)
     best = warm
     if warm is None or warm.status == SolveStatus.FEASIBLE:
         remaining = options.max_time_in_seconds - (time.perf_counter() - search_started)

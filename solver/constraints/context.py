@@ -57,8 +57,7 @@ def count(n: int, noun: str) -> str:
 
 
 def entry_matches(entry: Availability, shift: Shift) -> bool:
-    """An availability entry applies to the shifts of its day that fit its template and kind
-    filters."""
+    """An availability entry applies to the shifts of its day that fit its filters."""
     return (
         shift.day == entry.day
         and (entry.template is None or entry.template == shift.template)
@@ -67,6 +66,8 @@ def entry_matches(entry: Availability, shift: Shift) -> bool:
 
 
 class ModelContext:
+    """The CP-SAT model being built, its variables by reader, day and shift, and cached facts."""
+
     def __init__(self, problem: Problem, *, guarded: bool = False) -> None:
         self.problem = problem
         self.model = cp_model.CpModel()
@@ -79,7 +80,7 @@ class ModelContext:
             self.shifts_by_day[shift.day].append(shift)
 
         self.x: dict[tuple[str, str], BoolVar] = {}
-        # reader id -> their slots sorted by UTC start (solver.model sorts once all exist)
+        # reader id -> their slots, in UTC start order (solver.model adds them in that order)
         self.slots: dict[str, list[Slot]] = {r.id: [] for r in problem.radiologists}
         self.slots_by_day: dict[str, dict[int, list[Slot]]] = {
             r.id: defaultdict(list) for r in problem.radiologists
@@ -87,8 +88,7 @@ class ModelContext:
         self.on_shift: dict[str, list[BoolVar]] = defaultdict(list)
         # (pool, shift) -> the unit variables that supply it (see constraints.reading_groups)
         self.supply: dict[tuple[str, str], list[BoolVar]] = defaultdict(list)
-        # fairness categories ("nights", "weekends", "on_call") -> readers eligible for one of its
-        # shifts
+        # fairness category ("nights", "weekends", "on_call") -> readers eligible for its shifts
         self.category_readers: dict[str, set[str]] = defaultdict(set)
         self.guards: list[Guard] = []
         # weekend index -> the horizon's weekend days with that index
@@ -97,6 +97,7 @@ class ModelContext:
             if problem.is_weekend(day):
                 self.weekend_days[problem.weekend_index(day)].append(day)
 
+        self._undated: dict[str, bool] = {}
         self._is_night: dict[tuple[str, str], bool] = {}
         self._night_minutes: dict[tuple[str, str], int] = {}
         self._works: dict[tuple[str, int], BoolVar | None] = {}
@@ -180,6 +181,16 @@ class ModelContext:
     def forbid(self, guard: list[BoolVar]) -> None:
         """A rule that cannot hold at all: infeasible when its guard is on."""
         self.model.add_bool_or([]).only_enforce_if(guard)
+
+    def day_key(self, reader: Radiologist, day: int) -> int:
+        """``day``, or -1 when the reader's licences and privileges hold on every day, so facts
+        that depend on the date only through them can be cached once for all days."""
+        if reader.id not in self._undated:
+            self._undated[reader.id] = all(
+                v.valid_from is None and v.valid_to is None
+                for v in (*reader.licences, *reader.privileges)
+            )
+        return -1 if self._undated[reader.id] else day
 
     # ----- cached facts ---------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ class ReadingGroups:
         for demand in ctx.problem.reading_demand:
             self._demand_pools[demand.shift_id].append(ctx.pools[demand.pool])
         # may_read_pool depends on the shift only through its region, remote flag and day
-        self._readable: dict[tuple[str, str | None, bool, int, str], bool] = {}
+        self._readable: dict[tuple[object, ...], tuple[str, ...]] = {}
 
     def join(self, reader: Radiologist, shift: Shift, x: BoolVar) -> None:
         """Put the reader's ``x[r, s]`` in the group of the pools they may read on ``shift``."""
@@ -85,14 +85,13 @@ class ReadingGroups:
         return tuple(sorted(allocations))
 
     def _readable_pools(self, reader: Radiologist, shift: Shift) -> tuple[str, ...]:
-        privileged = {p.site for p in reader.privileges}
-        readable = []
-        for pool in self._demand_pools.get(shift.id, []):
-            if pool.subspecialty not in reader.skills or pool.site not in privileged:
-                continue  # may_read_pool would say no: skip the date checks
-            key = (reader.id, shift.region, shift.remote, shift.day, pool.id)
-            if key not in self._readable:
-                self._readable[key] = may_read_pool(self.ctx.problem, reader, shift, pool)
-            if self._readable[key]:
-                readable.append(pool.id)
-        return tuple(sorted(set(readable)))
+        pools = self._demand_pools.get(shift.id, [])
+        if not pools:
+            return ()
+        day = self.ctx.day_key(reader, shift.day)
+        key = (reader.id, shift.region, shift.remote, day, *(p.id for p in pools))
+        if key not in self._readable:
+            problem = self.ctx.problem
+            readable = {p.id for p in pools if may_read_pool(problem, reader, shift, p)}
+            self._readable[key] = tuple(sorted(readable))
+        return self._readable[key]

@@ -10,12 +10,13 @@ from ortools.sat.python import cp_model
 from solver.options import SolveOptions
 from solver.roster import Progress, SolveStatus
 from solver.solve import STATUSES, solve
+from solver.validate import validate
 
 SMALL_NATIONAL = national_problem(num_readers=40, num_regions=2, num_days=14)
 
 
 def test_a_national_week_pair_solves_to_a_valid_roster(solve_valid):
-    result = solve_valid(SMALL_NATIONAL, seconds=5)
+    result = solve_valid(SMALL_NATIONAL, seconds=3)
     assert result.status.has_roster
     assert result.roster.assignments
     assert result.roster.allocations
@@ -32,7 +33,7 @@ def test_a_national_week_pair_solves_to_a_valid_roster(solve_valid):
 def test_progress_reports_each_improvement():
     heard: list[Progress] = []
     result = solve(
-        SMALL_NATIONAL, SolveOptions(max_time_in_seconds=5, num_workers=2), on_progress=heard.append
+        SMALL_NATIONAL, SolveOptions(max_time_in_seconds=2, num_workers=2), on_progress=heard.append
     )
     assert heard
     assert list(result.progress) == heard
@@ -63,6 +64,16 @@ def test_a_stop_before_any_roster_leaves_none():
     assert result.status == SolveStatus.UNKNOWN
     assert result.roster.assignments == ()
     assert result.explanation
+
+
+@pytest.mark.parametrize("warm_start", [True, False])
+def test_with_or_without_warm_start_the_roster_is_valid(warm_start):
+    options = SolveOptions(max_time_in_seconds=1.5, num_workers=2, warm_start=warm_start)
+    result = solve(SMALL_NATIONAL, options)
+    assert result.status.has_roster
+    report = validate(SMALL_NATIONAL, result.roster)
+    assert report.ok
+    assert report.objective == result.objective
 
 
 def test_an_easy_problem_is_proven_optimal():
