@@ -68,3 +68,14 @@ bench-curtois: $(STAMP)
 	$(CURTOIS_RUN) --time-limit 600 $(foreach i,21 23,$(CURTOIS_DIR)/Instance$(i).txt) \
 		| tee -a $(CURTOIS_JSONL)
 	$(PY) benchmarks/curtois_table.py $(CURTOIS_JSONL) --best-known $(CURTOIS_DIR)/best_known.tsv
+
+# Reliability and security (issue 9). `make test` fuzzes every API operation a few times per role;
+# this runs many more examples, on PostgreSQL too when TEST_DATABASE_URL is set.
+FUZZ_EXAMPLES ?= 100
+.PHONY: fuzz load
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_POSTGRES=1 $(VENV)/bin/pytest tests/security/test_fuzz_api.py -q -s
+
+# 50 users for 60 s against the roster page and the availability API, on loopback (also in bench).
+load: $(STAMP)
+	$(PY) benchmarks/bench_load.py

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     local_workers: int = Field(default=1, ge=0)
     # A "running" job is presumed dead this long after its time limit (other hosts, reused pids).
     job_grace_seconds: float = Field(default=900.0, gt=0)
+    # Web imports (POST /api/imports/...): larger uploads get 413; a compressed upload (.csv.gz,
+    # .xlsx) may unpack to at most max_upload_unpacked_bytes (a zip bomb is refused, not read).
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    max_upload_unpacked_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
 
     @model_validator(mode="after")
     def _real_secret_outside_development(self) -> Self:

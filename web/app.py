@@ -9,13 +9,17 @@ from fastapi.staticfiles import StaticFiles
 from scheduler.db import dispose_engine
 from scheduler.jobs.executor import start_executor, stop_executor
 from scheduler.settings import Settings, get_settings
+from web.errors import install_error_handlers
 from web.routes import (
     auth,
     availability,
     calendar_feed,
     health,
+    imports,
     my_schedule,
     overview,
+    planner,
+    planner_api,
     swaps,
 )
 from web.routes.manager import include_manager_routes
@@ -59,5 +63,9 @@ def create_app(settings: Settings | None = None, *, start_jobs: bool | None = No
     app.include_router(my_schedule.router)
     app.include_router(swaps.router)
     app.include_router(calendar_feed.router)
+    app.include_router(planner_api.router)
+    app.include_router(planner.router)
+    app.include_router(imports.router)
     include_manager_routes(app)
+    install_error_handlers(app)
     return app

@@ -26,6 +26,7 @@ def _register() -> None:
         "jobs",
         "users",
         "scenarios",
+        "backup",
     ):
         try:
             importlib.import_module(f"scheduler.cli.{module}")

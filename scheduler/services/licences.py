@@ -115,8 +115,9 @@ def update_licence(
 ) -> m.Licence:
     licence = editable_licence(session=session, scope=scope, licence_id=licence_id)
     changes = licence_in.model_dump(exclude_unset=True)
-    if "valid_from" in changes and changes["valid_from"] is None:
-        raise FieldError("valid_from", "may not be empty")
+    for required in ("number", "valid_from"):  # optional in the update, never null when given
+        if required in changes and changes[required] is None:
+            raise FieldError(required, "may not be empty")
     valid_from = changes.get("valid_from", licence.valid_from)
     valid_to = changes.get("valid_to", licence.valid_to)
     try:

@@ -207,7 +207,7 @@ def test_days_outside_the_period_are_refused(
     body = {"days": [{"date": "2031-01-01", "kind": "leave"}]}
     response = client.put(url, json=body, headers={"X-CSRF-Token": read_csrf(client)})
     assert response.status_code == 422
-    assert "outside Test weeks" in response.json()["detail"]
+    assert "outside Test weeks" in response.json()["detail"][0]["msg"]
     assert _entries(engine, clinic, "R1") == {}
 
 

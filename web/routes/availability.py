@@ -428,5 +428,12 @@ def put_availability(
     choices = [
         DayChoice(d.date, d.kind, d.shift_kind if d.kind else None, d.weight) for d in body.days
     ]
-    _save(session, access, choices)
+    try:
+        _save(session, access, choices)
+    except HTTPException as exc:
+        if exc.status_code != 422:
+            raise
+        # the API's 422s share FastAPI's documented shape: a list of located messages
+        detail = [{"loc": ["body", "days"], "msg": exc.detail, "type": "value_error"}]
+        raise HTTPException(status_code=422, detail=detail) from exc
     return _availability_json(session, access)

@@ -42,7 +42,11 @@ def _status(exc: Exception) -> int:
 async def service_error(request: Request, exc: Exception) -> Response:
     status = _status(exc)
     if request.url.path.startswith("/api/"):
-        detail: object = field_error_detail(exc) if isinstance(exc, FieldError) else str(exc)
+        detail: object = str(exc)
+        if isinstance(exc, FieldError):
+            detail = field_error_detail(exc)
+        elif status == 422:  # every 422 in the documented shape, not only FieldError's
+            detail = [{"loc": ["request"], "msg": str(exc), "type": "value_error"}]
         return JSONResponse({"detail": detail}, status_code=status)
     return templates.TemplateResponse(
         request=request,
