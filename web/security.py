@@ -20,6 +20,7 @@ SESSION_COOKIE = "teleroster_session"
 SESSION_MAX_AGE_SECONDS = 12 * 60 * 60  # one working day and a night shift
 USER_KEY = "user_id"
 USER_NAME_KEY = "user_name"  # shown in the page header; never trusted for access
+USER_ROLE_KEY = "user_role"  # chooses the navigation links; never trusted for access
 CSRF_KEY = "csrf"
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -48,6 +49,7 @@ def sign_in(request: Request, user: User) -> None:
     request.session.clear()
     request.session[USER_KEY] = user.id
     request.session[USER_NAME_KEY] = user.name
+    request.session[USER_ROLE_KEY] = str(user.role)
     request.session[CSRF_KEY] = secrets.token_urlsafe(32)
 
 

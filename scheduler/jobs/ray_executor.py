@@ -36,6 +36,20 @@ def run_job_task(job_id: int, database_url: str) -> str | None:
     return None if status is None else status.value
 
 
+def init_ray(address: str | None) -> bool:
+    """Connect to the cluster at ``address``, or start a local runtime when it is None; True when
+    this call started it (the caller then shuts it down). Shared by solve jobs and sweeps."""
+    import ray
+
+    if ray.is_initialized():
+        return False
+    if address:
+        ray.init(address=address)
+    else:
+        ray.init(num_cpus=LOCAL_RUNTIME_CPUS, include_dashboard=False)
+    return True
+
+
 class RayExecutor:
     def __init__(
         self,
@@ -57,12 +71,7 @@ class RayExecutor:
     def start(self) -> None:
         import ray  # heavy, and only needed by this executor
 
-        if not ray.is_initialized():
-            if self.address:
-                ray.init(address=self.address)
-            else:
-                ray.init(num_cpus=LOCAL_RUNTIME_CPUS, include_dashboard=False)
-            self._owns_runtime = True
+        self._owns_runtime = init_ray(self.address)
         # max_retries=0: a retried task would find its job "running" and do nothing anyway.
         self._task = ray.remote(num_cpus=1, max_retries=0)(run_job_task)
         self._submit_queued()

@@ -94,6 +94,15 @@ from scheduler.models.rosters import (
     RosterUpdate,
 )
 from scheduler.models.rules import Rules, RulesCreate, RulesPublic, RulesUpdate
+from scheduler.models.scenarios import (
+    Scenario,
+    ScenarioCreate,
+    ScenarioPublic,
+    ScenarioResult,
+    Sweep,
+    SweepPublic,
+    SweepStatus,
+)
 from scheduler.models.self_service import (
     AvailabilitySubmission,
     CalendarToken,
@@ -178,6 +187,10 @@ __all__ = [
     "RulesCreate",
     "RulesPublic",
     "RulesUpdate",
+    "Scenario",
+    "ScenarioCreate",
+    "ScenarioPublic",
+    "ScenarioResult",
     "ShiftDemand",
     "ShiftDemandPublic",
     "ShiftKind",
@@ -205,6 +218,9 @@ __all__ = [
     "SubspecialtyPublic",
     "SwapRequest",
     "SwapStatus",
+    "Sweep",
+    "SweepPublic",
+    "SweepStatus",
     "UTCDateTime",
     "User",
     "UserCreate",

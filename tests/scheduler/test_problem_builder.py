@@ -37,9 +37,10 @@ def test_builds_shifts_readers_and_demand(session: Session) -> None:
     demand = {(d.pool, d.shift_id): d for d in problem.reading_demand}
     assert demand[("TRO/general", "N:DAY:2027-01-04")].units == 8
     # Sparse region shortfall weighs more.
-    assert demand[("TRO/general", "N:DAY:2027-01-04")].weight_under > demand[
-        ("UME/general", "S:DAY:2027-01-04")
-    ].weight_under
+    assert (
+        demand[("TRO/general", "N:DAY:2027-01-04")].weight_under
+        > demand[("UME/general", "S:DAY:2027-01-04")].weight_under
+    )
     assert built.pool_keys["TRO/neuro"][0] is not None
 
 

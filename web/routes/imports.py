@@ -26,7 +26,7 @@ from starlette.datastructures import UploadFile
 from scheduler.importers import ENTITY_NAMES, DataImportError, ImportIssue, import_file
 from scheduler.importers.reading import CSV_SUFFIXES, EXCEL_SUFFIXES
 from scheduler.settings import Settings
-from web.deps import CsrfProtected, ManagerUser, SessionDep, SettingsDep
+from web.deps import AdminUser, CsrfProtected, SessionDep, SettingsDep
 from web.templating import templates
 
 router = APIRouter(tags=["imports"])
@@ -221,7 +221,7 @@ async def api_import(
     entity: ImportEntity,
     session: SessionDep,
     settings: SettingsDep,
-    _user: ManagerUser,
+    _user: AdminUser,
     on_existing: Annotated[OnExisting, Query()] = "update",
 ) -> Any:
     """Import one entity's CSV/Excel file (multipart field ``file``): all rows or none."""
@@ -241,7 +241,7 @@ async def api_import(
 
 
 @router.get("/imports", response_class=HTMLResponse, include_in_schema=False)
-def imports_page(request: Request, _user: ManagerUser, settings: SettingsDep) -> Response:
+def imports_page(request: Request, _user: AdminUser, settings: SettingsDep) -> Response:
     return _page(request, settings)
 
 
@@ -252,7 +252,7 @@ def imports_page(request: Request, _user: ManagerUser, settings: SettingsDep) ->
     dependencies=[Depends(refuse_oversized_upload), CsrfProtected],
 )
 async def import_form(
-    request: Request, session: SessionDep, settings: SettingsDep, _user: ManagerUser
+    request: Request, session: SessionDep, settings: SettingsDep, _user: AdminUser
 ) -> Response:
     form = await request.form(max_files=1, max_fields=10)
     entity = str(form.get("entity", ""))
