@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
+
+from sqlmodel import col, select
 
 from scheduler.db import session_scope
 from scheduler.jobs.recovery import queued_job_ids
 from scheduler.jobs.runner import run_job
 from scheduler.jobs.signals import run_interruptible
+from scheduler.models import JobStatus, SolveJob
 
 log = logging.getLogger(__name__)
 
 LOCAL_RUNTIME_CPUS = 2
 QUEUE_POLL_SECONDS = 5.0
-SHUTDOWN_SECONDS = 10.0
+SHUTDOWN_SECONDS = 30.0  # a loaded machine takes a while to stop a solve and store its roster
 
 
 def run_job_task(job_id: int, database_url: str) -> str | None:
@@ -105,16 +109,30 @@ class RayExecutor:
         if self._poller is not None:
             self._poller.join()
         with self._lock:
-            refs = list(self._pending.values())
+            pending = dict(self._pending)
             self._pending.clear()
+        refs = list(pending.values())
         if ray.is_initialized():
             _, unfinished = ray.wait(refs, num_returns=len(refs), timeout=0) if refs else ([], [])
             for ref in unfinished:
                 ray.cancel(ref)
             if unfinished:
                 ray.wait(unfinished, num_returns=len(unfinished), timeout=timeout)
+                # A cancelled task's ref may resolve while its job is still winding down (storing
+                # the best roster, writing "failed"): stopping the runtime now would kill that.
+                cancelled = {job_id for job_id, ref in pending.items() if ref in unfinished}
+                self._wait_until_not_running(cancelled, timeout)
             if self._owns_runtime:
                 ray.shutdown()
+
+    def _wait_until_not_running(self, job_ids: set[int], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while job_ids and time.monotonic() < deadline:
+            with session_scope(self.database_url) as session:
+                rows = session.exec(select(SolveJob).where(col(SolveJob.id).in_(job_ids))).all()
+                job_ids = {r.id for r in rows if r.id is not None and r.status == JobStatus.RUNNING}
+            if job_ids:
+                time.sleep(0.2)
 
     def _submit_queued(self) -> None:
         with session_scope(self.database_url) as session:

@@ -10,14 +10,20 @@ from pydantic import model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Upper bounds keep absurd values (and infinity) out of the solver's integer arithmetic.
+MAX_REST_HOURS = 72.0
+HOURS_PER_WEEK = 168.0
+
 
 class RulesBase(SQLModel):
     region_id: int | None = Field(default=None, foreign_key="region.id", index=True)
     site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
-    min_rest_hours: float = Field(default=11.0, ge=0)  # between the end of one shift and the next
+    # between the end of one shift and the next
+    min_rest_hours: float = Field(default=11.0, ge=0, le=MAX_REST_HOURS)
     max_consecutive_nights: int = Field(default=4, ge=1)
     max_consecutive_days: int = Field(default=6, ge=1)
-    max_weekly_hours: float = Field(default=48.0, gt=0)  # at 1.0 FTE; scaled by each reader's FTE
+    # at 1.0 FTE; scaled by each reader's FTE
+    max_weekly_hours: float = Field(default=48.0, gt=0, le=HOURS_PER_WEEK)
     max_weekends: int = Field(default=2, ge=0)  # weekends worked per 4 weeks
     turnaround_stat_minutes: int = Field(default=60, gt=0)
     turnaround_ed_minutes: int = Field(default=120, gt=0)
@@ -50,10 +56,10 @@ class RulesPublic(RulesBase):
 
 
 class RulesUpdate(SQLModel):
-    min_rest_hours: float | None = Field(default=None, ge=0)
+    min_rest_hours: float | None = Field(default=None, ge=0, le=MAX_REST_HOURS)
     max_consecutive_nights: int | None = Field(default=None, ge=1)
     max_consecutive_days: int | None = Field(default=None, ge=1)
-    max_weekly_hours: float | None = Field(default=None, gt=0)
+    max_weekly_hours: float | None = Field(default=None, gt=0, le=HOURS_PER_WEEK)
     max_weekends: int | None = Field(default=None, ge=0)
     turnaround_stat_minutes: int | None = Field(default=None, gt=0)
     turnaround_ed_minutes: int | None = Field(default=None, gt=0)
