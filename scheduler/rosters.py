@@ -6,6 +6,7 @@ version.
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from scheduler import models as m
@@ -35,15 +36,13 @@ def store_roster(
 ) -> m.Roster:
     """Store ``roster`` as the next version of the period; pinned cells stay locked."""
     pinned = {(pin.radiologist, pin.shift_id) for pin in built.problem.pins if pin.shift_id}
-    row = m.Roster(
+    row = _insert_next_version(
+        session=session,
         period_id=built.period_id,
-        version=next_version(session=session, period_id=built.period_id),
         note=note,
         objective=objective,
         solve_job_id=solve_job_id,
     )
-    session.add(row)
-    session.flush()
     assert row.id is not None
     units: dict[tuple[str, str], list[Allocation]] = {}
     for allocation in roster.allocations:
@@ -75,6 +74,33 @@ def store_roster(
             )
     session.flush()
     return row
+
+
+VERSION_ATTEMPTS = 5
+
+
+def _insert_next_version(
+    *, session: Session, period_id: int, note: str, objective: int | None, solve_job_id: int | None
+) -> m.Roster:
+    """Insert the period's next version number; two jobs finishing together both ask for the same
+    number, and the loser of the unique (period, version) race takes the one after."""
+    for attempt in range(VERSION_ATTEMPTS):
+        row = m.Roster(
+            period_id=period_id,
+            version=next_version(session=session, period_id=period_id),
+            note=note,
+            objective=objective,
+            solve_job_id=solve_job_id,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            if attempt == VERSION_ATTEMPTS - 1:
+                raise
+            continue
+        return row
+    raise AssertionError("unreachable")
 
 
 def get_roster(*, session: Session, period_id: int, version: int | None = None) -> m.Roster:
