@@ -91,15 +91,13 @@ class Shift:
     """One shift instance: a template worked on one roster day.
 
     ``region``: the region the shift serves (its pools, its licence requirement); ``None`` serves
-    every pool and
-    requires no licence by itself (benchmarks).
+    every pool and requires no licence by itself (benchmarks).
     ``remote``: anyone eligible may work it; otherwise only readers whose home region is ``region``.
     ``required_skills``: a reader needs at least one of these subspecialties to work it (empty: no
     requirement).
     ``units``: reading units the shift gives (defaults to its length in whole units).
     ``work_minutes``: minutes counted toward working-time limits (total and weekly minutes);
-    defaults
-    to the length. On-call from home usually counts only in part.
+    defaults to the length. On-call from home usually counts only in part.
     """
 
     id: str
@@ -126,12 +124,11 @@ class Shift:
 
 @dataclass(frozen=True)
 class Availability:
-    """A radiologist's entry for one day; ``template``/``kind`` narrow it to some shifts of that
-    day.
+    """A radiologist's entry for one day; ``template``/``shift_kind`` narrow it to some shifts of
+    that day.
 
     With neither set it applies to the whole day: a hard entry forbids any shift; PREFER is
-    honoured by working
-    any shift that day, AVOID by working none.
+    honoured by working any shift that day, AVOID by working none.
     """
 
     day: int
@@ -156,8 +153,8 @@ class Rules:
 
     ``None`` switches a rule off. Minutes are absolute for this reader over the horizon.
     Runs touching the horizon's ends are exempt from the *min* run rules (work or rest is assumed
-    to continue
-    outside); the *max* consecutive rule counts ``History.consecutive_days_worked`` before day 0.
+    to continue outside); the *max* consecutive rule counts ``History.consecutive_days_worked``
+    before day 0.
     """
 
     max_shifts_per_template: dict[str, int] = field(default_factory=dict)
@@ -202,8 +199,7 @@ class Radiologist:
 @dataclass(frozen=True)
 class ReadingDemand:
     """Reader-units wanted for ``pool`` during ``shift_id``; shortfall and excess are soft,
-    weighted per unit.
-    """
+    weighted per unit."""
 
     pool: str
     shift_id: str
@@ -216,7 +212,7 @@ class ReadingDemand:
 class HeadcountCover:
     """``required`` people on ``shift_id`` (the benchmarks' cover, and on-call cover).
 
-    ``hard`` makes ``required`` a hard minimum (on-call); otherwise under/over are weighted
+    ``hard`` makes ``required`` a hard minimum (on-call); otherwise under and over are weighted
     penalties.
     """
 
@@ -266,9 +262,8 @@ class Problem:
         return self.date_of(day).weekday() >= 5
 
     def weekend_index(self, day: int) -> int:
-        """Weekends numbered from the horizon start: Sat and Sun of one calendar week share an
-        index.
-        """
+        """Weekends numbered from the horizon start: Saturday and Sunday of one calendar week
+        share an index."""
         monday0 = self.start_date - dt.timedelta(days=self.start_date.weekday())
         return (self.date_of(day) - monday0).days // 7
 
