@@ -57,9 +57,20 @@ class BuiltProblem:
     shift_keys: dict[str, ShiftKey] = field(default_factory=dict)
     # pool id -> (site id, subspecialty id)
     pool_keys: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # The reverse of shift_keys, made once (by build_problem, else here), never per lookup.
+    shift_ids: dict[ShiftKey, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.shift_ids) != len(self.shift_keys):
+            object.__setattr__(self, "shift_ids", _reverse(self.shift_keys))
 
     def shift_ids_by_key(self) -> dict[ShiftKey, str]:
-        return {key: shift_id for shift_id, key in self.shift_keys.items()}
+        """(template, date, region) -> solver shift id; the same dict on every call: read only."""
+        return self.shift_ids
+
+
+def _reverse(shift_keys: dict[str, ShiftKey]) -> dict[ShiftKey, str]:
+    return {key: shift_id for shift_id, key in shift_keys.items()}
 
 
 @dataclass
@@ -128,12 +139,13 @@ def build_problem(
     dates = [period.start_date + dt.timedelta(days=d) for d in range(period.num_days)]
 
     shifts, shift_keys, covers = _shifts(catalogue, dates, options)
-    pools, pool_keys, demand = _demand(session, catalogue, period, shift_keys, options)
+    shift_ids = _reverse(shift_keys)
+    pools, pool_keys, demand = _demand(session, catalogue, period, shift_keys, shift_ids, options)
     readers, radiologist_ids = _radiologists(session, catalogue, period)
     if not readers:
         raise BuildError("no active radiologists are stored")
     pins, reference = _reference(
-        session, reference_roster_id, period.start_date, shift_keys, radiologist_ids
+        session, reference_roster_id, period.start_date, shift_ids, radiologist_ids
     )
     problem = sp.Problem(
         start_date=period.start_date,
@@ -160,7 +172,7 @@ def build_problem(
         unit_minutes=options.unit_minutes,
         name=period.name,
     )
-    return BuiltProblem(problem, period_id, radiologist_ids, shift_keys, pool_keys)
+    return BuiltProblem(problem, period_id, radiologist_ids, shift_keys, pool_keys, shift_ids)
 
 
 def _shifts(
@@ -222,23 +234,31 @@ def _demand(
     catalogue: _Catalogue,
     period: m.PlanningPeriod,
     shift_keys: dict[str, ShiftKey],
+    shift_ids: dict[ShiftKey, str],
     options: BuildOptions,
 ) -> tuple[list[sp.Pool], dict[str, tuple[int, int]], list[sp.ReadingDemand]]:
-    by_key = {key: shift_id for shift_id, key in shift_keys.items()}
     rows = session.exec(select(ShiftDemand).where(ShiftDemand.period_id == period.id)).all()
-    units: dict[tuple[str, str], float] = defaultdict(float)
+    workload: dict[tuple[str, str], float] = defaultdict(float)
+    floor_readers: dict[tuple[str, str], int] = defaultdict(int)
     pool_keys: dict[str, tuple[int, int]] = {}
     for row in rows:
-        shift_id = by_key.get(ShiftKey(row.shift_template_id, row.date, row.region_id))
+        shift_id = shift_ids.get(ShiftKey(row.shift_template_id, row.date, row.region_id))
         if shift_id is None:
             continue  # the template no longer applies that day: nothing can cover it
         site = catalogue.sites[row.site_id]
         pool_id = f"{site.code}/{catalogue.subspecialties[row.subspecialty_id].code}"
         pool_keys[pool_id] = (row.site_id, row.subspecialty_id)
-        units[(pool_id, shift_id)] += row.reader_hours * 60 / options.unit_minutes
+        workload[(pool_id, shift_id)] += row.reader_hours * 60 / options.unit_minutes
+        floor_readers[(pool_id, shift_id)] = max(
+            floor_readers[(pool_id, shift_id)], row.min_readers
+        )
+    whole_units = _whole_units(workload, shift_keys)
     sparse_sites = {
         s.code for s in catalogue.sites.values() if catalogue.regions[s.region_id].sparse
     }
+    # min_readers (Erlang C, for studies with a turnaround target) is a floor of readers present,
+    # not extra units: the solver counts the eligible readers on the shift (one reader may hold
+    # the floor of several pools), so it passes through unchanged.
     demand = [
         sp.ReadingDemand(
             pool=pool_id,
@@ -250,9 +270,10 @@ def _demand(
                 else options.shortfall_weight
             ),
             weight_over=options.excess_weight,
+            min_readers=floor_readers.get((pool_id, shift_id), 0),
         )
-        for (pool_id, shift_id), whole in _whole_units(units, shift_keys).items()
-        if whole > 0
+        for (pool_id, shift_id), whole in whole_units.items()
+        if whole > 0 or floor_readers.get((pool_id, shift_id), 0) > 0
     ]
     pools = [
         sp.Pool(pool_id, catalogue.sites[site_id].code, catalogue.subspecialties[sub_id].code)
@@ -357,7 +378,7 @@ def _reference(
     session: Session,
     roster_id: int | None,
     start_date: dt.date,
-    shift_keys: dict[str, ShiftKey],
+    shift_ids: dict[ShiftKey, str],
     radiologist_ids: dict[str, int],
 ) -> tuple[list[sp.Pin], set[tuple[str, str]]]:
     """Locked cells of the reference roster become pins; all its cells the change reference."""
@@ -366,13 +387,12 @@ def _reference(
     roster = session.get(m.Roster, roster_id)
     if roster is None:
         raise BuildError(f"roster {roster_id} does not exist")
-    by_key = {key: shift_id for shift_id, key in shift_keys.items()}
     codes = {db_id: code for code, db_id in radiologist_ids.items()}
     pins: list[sp.Pin] = []
     reference: set[tuple[str, str]] = set()
     for assignment in roster.assignments:
         code = codes.get(assignment.radiologist_id)
-        shift_id = by_key.get(
+        shift_id = shift_ids.get(
             ShiftKey(assignment.shift_template_id, assignment.date, assignment.region_id)
         )
         if code is None or shift_id is None:

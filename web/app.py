@@ -14,6 +14,7 @@ from web.routes import (
     auth,
     availability,
     calendar_feed,
+    demand,
     health,
     imports,
     my_schedule,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, start_jobs: bool | None = No
     app.include_router(planner_api.router)
     app.include_router(planner.router)
     app.include_router(imports.router)
+    app.include_router(demand.router)
     include_manager_routes(app)
     install_error_handlers(app)
     return app
