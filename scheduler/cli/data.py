@@ -1,11 +1,12 @@
 """``teleroster demo-data``, ``teleroster import`` and ``teleroster demo``: make, import and load
-data files.
+data files. ``demo`` shows the chain of ``scheduler.services.demo`` as it runs.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -22,12 +23,11 @@ from rich.progress import (
 from rich.table import Table
 
 from scheduler import migrations
-from scheduler.accounts import seed_demo_users
 from scheduler.cli import app
 from scheduler.db import normalise_url, session_scope
 from scheduler.demo import DEFAULT_SEED, generate_demo
 from scheduler.demo.generate import DEFAULT_MONTHS
-from scheduler.demo.load import demo_directory, load_demo
+from scheduler.demo.load import demo_directory
 from scheduler.importers import (
     ENTITY_NAMES,
     DataImportError,
@@ -39,7 +39,21 @@ from scheduler.importers import (
     import_workbook,
 )
 from scheduler.importers.reading import is_excel, stem
+from scheduler.problem_builder import BuildError
+from scheduler.services.demo import (
+    DemoError,
+    DemoEvent,
+    Forecasted,
+    Forecasting,
+    Importing,
+    Loaded,
+    Solving,
+    run_demo,
+)
+from scheduler.services.solving import SolveOutcome
 from scheduler.settings import get_settings
+from solver.options import SolveOptions
+from solver.roster import Progress as SolveProgress
 
 console = Console()
 SHOWN_PROBLEMS = 200  # beyond this the table only says how many more there are
@@ -136,54 +150,120 @@ def demo(
     solve_seconds: Annotated[
         float, typer.Option(help="Then solve the demo period for this long (0: do not solve).")
     ] = 0.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT workers for that solve.")] = 8,
 ) -> None:
     """Migrate the configured database and load the demo dataset into it (safe to run again)."""
     url = normalise_url(get_settings().database_url)
     with console.status("Migrating the database..."):
         migrations.upgrade(url)
+    solve_options = (
+        SolveOptions(max_time_in_seconds=solve_seconds, num_workers=workers, random_seed=0)
+        if solve_seconds > 0
+        else None
+    )
+    # Imported late like the forecast view below: importing a command module registers its
+    # commands, and --help lists them in the order registered.
+    from scheduler.cli import solve as solve_cli
+
     try:
-        with session_scope() as session, _progress() as on_progress:
-            loaded = load_demo(
+        # The view ends its bars (last) before any error or summary is printed.
+        with _DemoView() as view, session_scope() as session:
+            ran = run_demo(
                 session=session,
                 directory=directory or demo_directory(),
                 reset=reset,
-                on_progress=on_progress,
+                forecast=forecast,
+                solve_options=solve_options,
+                on_event=view,
             )
+            view.solved(ran.solve)
+            solved = None if ran.solve is None else solve_cli._summary(ran.solve)
     except DataImportError as exc:
         _print_problems(exc)
         raise typer.Exit(1) from None
-    _print_summary(loaded.summary, loaded.stored)
-    console.print(f"Demo planning period id: {loaded.period_id}")
-    with session_scope() as session:
-        logins = seed_demo_users(session)
-    console.print("Demo logins (see README, 'Demo logins'):")
-    for login in logins:
-        console.print(f"  {login.role.value:<12} {login.email:<32} {login.password}")
-    if (forecast or solve_seconds > 0) and loaded.period_id is None:
-        console.print("[red]error:[/red] the demo files hold no planning period to work on")
-        raise typer.Exit(1)
-    if forecast and loaded.period_id is not None:
-        _forecast_demo(loaded.period_id)
-    if solve_seconds > 0 and loaded.period_id is not None:
-        _solve_demo(loaded.period_id, solve_seconds)
+    except (DemoError, BuildError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1 if isinstance(exc, DemoError) else 2) from None
+    if solved is not None:
+        solve_cli._print_summary(solved)
+        if solved["version"] is None:  # no roster found in the time limit
+            raise typer.Exit(1)
 
 
-def _forecast_demo(period_id: int) -> None:
-    from scheduler.cli.forecast import print_forecast
-    from scheduler.forecast.service import run_forecast
+class _DemoView:
+    """The demo chain on the console as it goes: bars while importing, a spinner while
+    forecasting, a bar while solving, and each step's tables when it ends."""
 
-    with console.status("Forecasting demand (backtest, forecast, capacity, shift slots)..."):
-        with session_scope() as session:
-            run = run_forecast(session=session, period_id=period_id)
-    print_forecast(run)
+    def __init__(self) -> None:
+        self._step = ExitStack()  # the running step's bars or spinner
+        self._import_bars: ImportProgress | None = None
+        self._solve_bar: Progress | None = None
+        self._solve_task = TaskID(0)
+        self._solve_seconds = 0.0
+        self._started = 0.0
 
+    def __enter__(self) -> _DemoView:
+        return self
 
-def _solve_demo(period_id: int, seconds: float) -> None:
-    from scheduler.cli.solve import solve_command
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
-    solve_command(
-        period=period_id, time_limit=seconds, workers=8, seed=0, reference=None, as_json=False
-    )
+    def close(self) -> None:
+        """End the running step's bars or spinner."""
+        self._step.close()
+        self._import_bars = self._solve_bar = None
+
+    def solved(self, outcome: SolveOutcome | None) -> None:
+        """Fill the solve bar and say how the solve ended."""
+        if outcome is not None and self._solve_bar is not None:
+            status = f"{outcome.result.status.value} in {time.monotonic() - self._started:.1f}s"
+            self._solve_bar.update(self._solve_task, completed=self._solve_seconds, status=status)
+
+    def __call__(self, event: DemoEvent) -> None:
+        match event:
+            case Importing(entity=entity, done=done, total=total):
+                if self._import_bars is None:
+                    self._import_bars = self._step.enter_context(_progress())
+                self._import_bars(entity, done, total)
+            case Loaded(load=load, logins=logins):
+                self.close()
+                _print_summary(load.summary, load.stored)
+                console.print(f"Demo planning period id: {load.period_id}")
+                console.print("Demo logins (see README, 'Demo logins'):")
+                for login in logins:
+                    console.print(f"  {login.role.value:<12} {login.email:<32} {login.password}")
+            case Forecasting():
+                self._step.enter_context(
+                    console.status(
+                        "Forecasting demand (backtest, forecast, capacity, shift slots)..."
+                    )
+                )
+            case Forecasted(run=run):
+                from scheduler.cli.forecast import print_forecast
+
+                self.close()
+                print_forecast(run)
+            case Solving(options=options):
+                self._started = time.monotonic()
+                self._solve_seconds = options.max_time_in_seconds
+                self._solve_bar = self._step.enter_context(
+                    Progress(
+                        TextColumn("[bold]solving[/bold]"),
+                        BarColumn(),
+                        TextColumn("{task.fields[status]}"),
+                        TimeElapsedColumn(),
+                        console=console,
+                        transient=False,
+                    )
+                )
+                self._solve_task = self._solve_bar.add_task(
+                    "solve", total=self._solve_seconds, status="building model"
+                )
+            case SolveProgress() if self._solve_bar is not None:
+                status = f"objective {event.objective:,.0f}  bound {event.best_bound:,.0f}"
+                self._solve_bar.update(
+                    self._solve_task, completed=event.elapsed_seconds, status=status
+                )
 
 
 @contextmanager

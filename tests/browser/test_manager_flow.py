@@ -1,66 +1,39 @@
 """The manager's whole flow in a real browser (Debian's chromium, driven by Playwright).
 
-A real uvicorn server on a free loopback port serves a seeded SQLite database and runs solve jobs
-in its local worker process. The walk: sign in, open the period, solve, watch the job finish,
-see the grid, lock and change a cell with the keyboard, re-solve (the locked cell stays),
-publish, download the Excel export; then a page at phone width. Screenshots go to
+A real uvicorn server on a free loopback port (``live_server``) serves a seeded database and
+runs solve jobs in its local worker process. The walk: sign in, open the period, solve, watch the
+job finish, see the grid, lock and change a cell with the keyboard, re-solve (the locked cell
+stays), publish, download the Excel export; then a page at phone width. Screenshots go to
 test-artifacts/.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from scheduler.accounts import create_user
-from scheduler.db import dispose_engine, get_engine
-from scheduler.migrations import upgrade
 from scheduler.models import Role, UserCreate
+from tests.browser.conftest import ARTIFACTS
 from tests.web.manager.seed import Department, seed_rosterable
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EMAIL = "manager@example.org"
 PASSWORD = "a manager's password"
 MONDAY = dt.date(2027, 1, 4)
 JOB_SECONDS = 120  # worker start-up, a 4 s solve, storing: generous on a busy 2-core machine
-START_SECONDS = 120
-SERVER_LOG = ARTIFACTS / "manager-flow-server.log"
 
 
-@dataclass(frozen=True)
-class Server:
-    url: str
-    department: Department
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    database = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'flow.sqlite'}"
-    upgrade(database)
-    with Session(get_engine(database)) as session:
+@pytest.fixture
+def department(engine: Engine) -> Department:
+    with Session(engine) as session:
         department = seed_rosterable(session)
         create_user(
             session=session,
@@ -73,57 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             ),
         )
         session.commit()
-    dispose_engine(database)
-    port = _free_port()
-    log = (
-        (ARTIFACTS / "manager-flow-server.log").open("w")
-        if ARTIFACTS.mkdir(exist_ok=True) is None
-        else None
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, "DATABASE_URL": database, "LOCAL_WORKERS": "1"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, f"the server exited: {_log_tail()}"
-            assert time.monotonic() < deadline, f"no answer in {START_SECONDS} s: {_log_tail()}"
-            time.sleep(0.2)
-        yield Server(url, department)
-    finally:
-        process.terminate()  # graceful: the lifespan stops the job worker
-        try:
-            process.wait(timeout=45)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
-def _log_tail() -> str:
-    return "\n".join(SERVER_LOG.read_text().splitlines()[-20:])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser-deps`"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+    return department
 
 
 def _shot(page: Page, name: str) -> None:
@@ -147,9 +70,10 @@ def _solve_options(page: Page) -> None:
     page.fill("#f-num_workers", "2")
 
 
-def test_manager_flow(server: Server, browser: Browser, tmp_path: Path) -> None:
-    department = server.department
-    context = browser.new_context(base_url=server.url, accept_downloads=True)
+def test_manager_flow(
+    department: Department, live_server: str, browser: Browser, tmp_path: Path
+) -> None:
+    context = browser.new_context(base_url=live_server, accept_downloads=True)
     page = context.new_page()
     try:
         _walk(page, department, tmp_path)

@@ -4,36 +4,20 @@ Debian's chromium through Playwright; screenshots in test-artifacts/.
 """
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from scheduler.accounts import create_user
 from scheduler.models import Role, UserCreate
-from scheduler.settings import Settings
+from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.scheduler.department import seed_department
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
 PLANNER = ("petra@region.example", "petra's password")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -50,45 +34,6 @@ def period_id(engine: Engine) -> int:
     return period
 
 
-@pytest.fixture
-def server(db_url: str, engine: Engine) -> Iterator[str]:
-    """The real app under uvicorn on a free port, in a thread of this process."""
-    from web.app import create_app
-
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(Settings(database_url=db_url)), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def page(server: str) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport=PHONE, base_url=server)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
 def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"planner-{name}.png"), full_page=True)
 
@@ -99,8 +44,9 @@ def _no_sideways_scroll(page: Page) -> None:
 
 
 def test_hiring_neuroradiologists_raises_the_sparse_regions_cover(
-    page: Page, period_id: int
+    phone_page: Page, period_id: int
 ) -> None:
+    page = phone_page
     page.goto("/planner")
     expect(page).to_have_url(re.compile(r"/login\?next=%2Fplanner$"))
     page.get_by_label("Email").fill(PLANNER[0])

@@ -5,15 +5,9 @@ test-artifacts/.
 
 import datetime as dt
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -21,23 +15,13 @@ from scheduler.accounts import create_user
 from scheduler.models import Role, UserCreate
 from scheduler.services.publish import publish_roster
 from scheduler.services.solving import solve_period
-from scheduler.settings import Settings
 from solver.options import SolveOptions
+from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.web.clinic import Clinic, seed_clinic
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
 RADIOLOGIST = ("anna@clinic.example", "anna's password")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -58,52 +42,14 @@ def clinic(engine: Engine) -> Clinic:
     return clinic
 
 
-@pytest.fixture
-def server(db_url: str, engine: Engine) -> Iterator[str]:
-    """The real app under uvicorn on a free port, in a thread of this process."""
-    from web.app import create_app
-
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(Settings(database_url=db_url)), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def page(server: str) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport=PHONE, base_url=server)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
 def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"radiologist-{name}.png"), full_page=True)
 
 
 def test_leave_is_respected_by_the_published_schedule(
-    page: Page, clinic: Clinic, engine: Engine
+    phone_page: Page, clinic: Clinic, engine: Engine
 ) -> None:
+    page = phone_page
     leave = [clinic.day(1), clinic.day(2), clinic.day(3)]  # Tue-Thu
 
     page.goto("/me/schedule")

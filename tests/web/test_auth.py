@@ -168,7 +168,7 @@ def test_login_never_redirects_off_site(client: TestClient, engine: Engine) -> N
         },
         follow_redirects=False,
     )
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/planner"  # the planner's home, not the next page
 
 
 def test_api_without_a_session_is_401_json(client: TestClient) -> None:

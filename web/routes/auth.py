@@ -25,10 +25,11 @@ from web.templating import templates
 
 router = APIRouter(tags=["auth"])
 
+# Where each role lands after signing in (unless the login came with a ``next`` page).
 HOME_BY_ROLE = {
     Role.RADIOLOGIST: "/me/schedule",
     Role.MANAGER: "/",
-    Role.PLANNER: "/",
+    Role.PLANNER: "/planner",
     Role.ADMIN: "/",
 }
 

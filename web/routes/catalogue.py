@@ -1,20 +1,19 @@
 """Pages for shift templates and working-time rule sets, per region or site."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from scheduler import models as m
 from scheduler.services import rules, shift_templates
 from scheduler.services.catalogue import list_sites, list_subspecialties
-from scheduler.services.errors import FieldError
 from scheduler.services.overview import list_regions
 from scheduler.services.scope import RegionScope
 from web.deps import CsrfProtected, SessionDep
+from web.routes.form_submit import FORM_REFUSED, submit_form
 from web.routes.forms import (
     FieldSpec,
     FormDep,
@@ -82,16 +81,8 @@ def rules_fields(session: Session, *, new: bool, scope: RegionScope) -> tuple[Fi
 
 @router.get("/shift-templates", response_class=HTMLResponse)
 def shift_templates_page(request: Request, session: SessionDep, scope: ManagerScope) -> Response:
-    return templates.TemplateResponse(
-        request=request,
-        name="manager/shift_templates.html",
-        context={
-            "rows": shift_templates.list_shift_templates(session=session, scope=scope),
-            "regions": {r.id: r.code for r in list_regions(session=session)},
-            "sites": {s.id: s.code for s in list_sites(session=session)},
-            "scope": scope,
-        },
-    )
+    rows = shift_templates.list_shift_templates(session=session, scope=scope)
+    return _list_page(request, session, scope, "manager/shift_templates.html", rows)
 
 
 @router.get("/shift-templates/new", response_class=HTMLResponse)
@@ -105,13 +96,14 @@ def create_shift_template_form(
     request: Request, session: SessionDep, scope: ManagerScope, form: FormDep
 ) -> Response:
     values = form_values(form, checkboxes=["remote"], joined=["weekdays"])
-    try:
-        shift_templates.create_shift_template(
+    return submit_form(
+        session,
+        lambda: shift_templates.create_shift_template(
             session=session, scope=scope, template_in=parse(m.ShiftTemplateCreate, values)
-        )
-    except (ValidationError, FieldError) as exc:
-        return _form(request, session, scope, "template", None, values, FormErrors.of(exc), 422)
-    return RedirectResponse("/shift-templates?saved=1", status_code=303)
+        ),
+        then="/shift-templates?saved=1",
+        form_again=_form_again(request, session, scope, "template", None, values),
+    )
 
 
 @router.get("/shift-templates/{template_id}", response_class=HTMLResponse)
@@ -128,26 +120,37 @@ def update_shift_template_form(
 ) -> Response:
     row = shift_templates.get_shift_template(session=session, scope=scope, template_id=template_id)
     values = form_values(form, checkboxes=["remote"], joined=["weekdays"])
-    try:
-        shift_templates.update_shift_template(
+    return submit_form(
+        session,
+        lambda: shift_templates.update_shift_template(
             session=session,
             scope=scope,
             template_id=template_id,
             template_in=parse_update(m.ShiftTemplateUpdate, values),
-        )
-    except (ValidationError, FieldError) as exc:
-        session.rollback()
-        return _form(request, session, scope, "template", row, values, FormErrors.of(exc), 422)
-    return RedirectResponse("/shift-templates?saved=1", status_code=303)
+        ),
+        then="/shift-templates?saved=1",
+        form_again=_form_again(request, session, scope, "template", row, values),
+    )
 
 
 @router.get("/rules", response_class=HTMLResponse)
 def rules_page(request: Request, session: SessionDep, scope: ManagerScope) -> Response:
+    rows = rules.list_rules(session=session, scope=scope)
+    return _list_page(request, session, scope, "manager/rules.html", rows)
+
+
+def _list_page(
+    request: Request,
+    session: Session,
+    scope: RegionScope,
+    name: str,
+    rows: Sequence[m.ShiftTemplate] | Sequence[m.Rules],
+) -> Response:
     return templates.TemplateResponse(
         request=request,
-        name="manager/rules.html",
+        name=name,
         context={
-            "rows": rules.list_rules(session=session, scope=scope),
+            "rows": rows,
             "regions": {r.id: r.code for r in list_regions(session=session)},
             "sites": {s.id: s.code for s in list_sites(session=session)},
             "scope": scope,
@@ -166,11 +169,14 @@ def create_rules_form(
     request: Request, session: SessionDep, scope: ManagerScope, form: FormDep
 ) -> Response:
     values = form_values(form)
-    try:
-        rules.create_rules(session=session, scope=scope, rules_in=parse(m.RulesCreate, values))
-    except (ValidationError, FieldError) as exc:
-        return _form(request, session, scope, "rules", None, values, FormErrors.of(exc), 422)
-    return RedirectResponse("/rules?saved=1", status_code=303)
+    return submit_form(
+        session,
+        lambda: rules.create_rules(
+            session=session, scope=scope, rules_in=parse(m.RulesCreate, values)
+        ),
+        then="/rules?saved=1",
+        form_again=_form_again(request, session, scope, "rules", None, values),
+    )
 
 
 @router.get("/rules/{rules_id}", response_class=HTMLResponse)
@@ -187,17 +193,17 @@ def update_rules_form(
 ) -> Response:
     row = rules.get_rules(session=session, scope=scope, rules_id=rules_id)
     values = form_values(form, fields=[spec.name for spec in RULE_NUMBERS])
-    try:
-        rules.update_rules(
+    return submit_form(
+        session,
+        lambda: rules.update_rules(
             session=session,
             scope=scope,
             rules_id=rules_id,
             rules_in=parse_update(m.RulesUpdate, values),
-        )
-    except (ValidationError, FieldError) as exc:
-        session.rollback()
-        return _form(request, session, scope, "rules", row, values, FormErrors.of(exc), 422)
-    return RedirectResponse("/rules?saved=1", status_code=303)
+        ),
+        then="/rules?saved=1",
+        form_again=_form_again(request, session, scope, "rules", row, values),
+    )
 
 
 FieldsOf = Callable[..., tuple[FieldSpec, ...]]
@@ -206,6 +212,18 @@ WHAT: dict[str, tuple[str, FieldsOf, str, str]] = {
     "template": ("shift template", template_fields, "shift_templates_page", "/shift-templates"),
     "rules": ("rule set", rules_fields, "rules_page", "/rules"),
 }
+
+
+def _form_again(
+    request: Request,
+    session: Session,
+    scope: RegionScope,
+    what: str,
+    row: m.ShiftTemplate | m.Rules | None,
+    values: dict[str, Any],
+) -> Callable[[FormErrors], Response]:
+    """The form with the submitted values and the errors they met."""
+    return lambda errors: _form(request, session, scope, what, row, values, errors, FORM_REFUSED)
 
 
 def _form(

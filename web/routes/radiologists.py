@@ -1,7 +1,8 @@
 """Pages for radiologists, their skills and licences (with expiry warnings)."""
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,6 +16,7 @@ from scheduler.services.errors import FieldError
 from scheduler.services.overview import list_regions
 from scheduler.services.scope import RegionScope
 from web.deps import CsrfProtected, SessionDep
+from web.routes.form_submit import FORM_REFUSED, submit_form
 from web.routes.forms import (
     FieldSpec,
     FormDep,
@@ -117,13 +119,16 @@ def create_radiologist_form(
     request: Request, session: SessionDep, scope: ManagerScope, form: FormDep
 ) -> Response:
     values = form_values(form, checkboxes=["active"])
-    try:
-        reader = radiologists.create_radiologist(
+    return submit_form(
+        session,
+        lambda: radiologists.create_radiologist(
             session=session, scope=scope, radiologist_in=parse(m.RadiologistCreate, values)
-        )
-    except (ValidationError, FieldError) as exc:
-        return _new_form(request, session, scope, values, FormErrors.of(exc), status=422)
-    return RedirectResponse(f"/radiologists/{reader.id}?saved=1", status_code=303)
+        ),
+        then=lambda reader: f"/radiologists/{reader.id}?saved=1",
+        form_again=lambda errors: _new_form(
+            request, session, scope, values, errors, status=FORM_REFUSED
+        ),
+    )
 
 
 def _new_form(
@@ -161,22 +166,17 @@ def update_radiologist_form(
     request: Request, radiologist_id: int, session: SessionDep, scope: ManagerScope, form: FormDep
 ) -> Response:
     values = form_values(form, checkboxes=["active"])
-    try:
-        radiologists.update_radiologist(
+    return submit_form(
+        session,
+        lambda: radiologists.update_radiologist(
             session=session,
             scope=scope,
             radiologist_id=radiologist_id,
             radiologist_in=parse_update(m.RadiologistUpdate, values),
-        )
-    except (ValidationError, FieldError) as exc:
-        session.rollback()
-        reader = radiologists.get_radiologist(
-            session=session, scope=scope, radiologist_id=radiologist_id
-        )
-        return _reader_page(
-            request, session, scope, reader, values=values, errors=FormErrors.of(exc), status=422
-        )
-    return RedirectResponse(f"/radiologists/{radiologist_id}?saved=1", status_code=303)
+        ),
+        then=f"/radiologists/{radiologist_id}?saved=1",
+        form_again=_reader_page_again(request, session, scope, radiologist_id, "details", values),
+    )
 
 
 @router.post(
@@ -186,23 +186,14 @@ def add_skill_form(
     request: Request, radiologist_id: int, session: SessionDep, scope: ManagerScope, form: FormDep
 ) -> Response:
     values = form_values(form) | {"radiologist_id": radiologist_id}
-    try:
-        radiologists.add_skill(session=session, scope=scope, skill_in=parse(m.SkillCreate, values))
-    except (ValidationError, FieldError) as exc:
-        session.rollback()
-        reader = radiologists.get_radiologist(
-            session=session, scope=scope, radiologist_id=radiologist_id
-        )
-        return _reader_page(
-            request,
-            session,
-            scope,
-            reader,
-            skill_values=values,
-            skill_errors=FormErrors.of(exc),
-            status=422,
-        )
-    return RedirectResponse(f"/radiologists/{radiologist_id}#skills", status_code=303)
+    return submit_form(
+        session,
+        lambda: radiologists.add_skill(
+            session=session, scope=scope, skill_in=parse(m.SkillCreate, values)
+        ),
+        then=f"/radiologists/{radiologist_id}#skills",
+        form_again=_reader_page_again(request, session, scope, radiologist_id, "skill", values),
+    )
 
 
 @router.post("/skills/{skill_id}", dependencies=unsafe)
@@ -235,25 +226,14 @@ def add_licence_form(
     request: Request, radiologist_id: int, session: SessionDep, scope: ManagerScope, form: FormDep
 ) -> Response:
     values = form_values(form) | {"radiologist_id": radiologist_id}
-    try:
-        licences.create_licence(
+    return submit_form(
+        session,
+        lambda: licences.create_licence(
             session=session, scope=scope, licence_in=parse(m.LicenceCreate, values)
-        )
-    except (ValidationError, FieldError) as exc:
-        session.rollback()
-        reader = radiologists.get_radiologist(
-            session=session, scope=scope, radiologist_id=radiologist_id
-        )
-        return _reader_page(
-            request,
-            session,
-            scope,
-            reader,
-            licence_values=values,
-            licence_errors=FormErrors.of(exc),
-            status=422,
-        )
-    return RedirectResponse(f"/radiologists/{radiologist_id}#licences", status_code=303)
+        ),
+        then=f"/radiologists/{radiologist_id}#licences",
+        form_again=_reader_page_again(request, session, scope, radiologist_id, "licence", values),
+    )
 
 
 @router.get("/licences/{licence_id}", response_class=HTMLResponse)
@@ -270,17 +250,19 @@ def update_licence_form(
 ) -> Response:
     licence = licences.editable_licence(session=session, scope=scope, licence_id=licence_id)
     values = form_values(form, fields=[spec.name for spec in LICENCE_EDIT_FIELDS])
-    try:
-        licences.update_licence(
+    return submit_form(
+        session,
+        lambda: licences.update_licence(
             session=session,
             scope=scope,
             licence_id=licence_id,
             licence_in=parse_update(m.LicenceUpdate, values),
-        )
-    except (ValidationError, FieldError) as exc:
-        session.rollback()
-        return _licence_form(request, session, licence, values, FormErrors.of(exc), 422)
-    return RedirectResponse(f"/radiologists/{licence.radiologist_id}#licences", status_code=303)
+        ),
+        then=f"/radiologists/{licence.radiologist_id}#licences",
+        form_again=lambda errors: _licence_form(
+            request, session, licence, values, errors, FORM_REFUSED
+        ),
+    )
 
 
 LICENCE_EDIT_FIELDS = (
@@ -333,6 +315,35 @@ def licences_page(
         name="manager/licences.html",
         context={"rows": rows, "today": today, "period_end": period_end},
     )
+
+
+# The radiologist page's forms: where each one's submitted values and errors go.
+READER_PAGE_FORMS = {
+    "details": ("values", "errors"),
+    "skill": ("skill_values", "skill_errors"),
+    "licence": ("licence_values", "licence_errors"),
+}
+
+
+def _reader_page_again(
+    request: Request,
+    session: Session,
+    scope: RegionScope,
+    radiologist_id: int,
+    form: Literal["details", "skill", "licence"],
+    values: dict[str, Any],
+) -> Callable[[FormErrors], Response]:
+    """The radiologist's page with one of its forms refused: its values kept, errors shown."""
+
+    def again(errors: FormErrors) -> Response:
+        reader = radiologists.get_radiologist(
+            session=session, scope=scope, radiologist_id=radiologist_id
+        )
+        values_key, errors_key = READER_PAGE_FORMS[form]
+        refused: dict[str, Any] = {values_key: values, errors_key: errors}
+        return _reader_page(request, session, scope, reader, status=FORM_REFUSED, **refused)
+
+    return again
 
 
 def _reader_page(
