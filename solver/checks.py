@@ -176,7 +176,7 @@ def _check_demand(problem: Problem) -> list[str]:
             findings.append(f"{where}: pool {demand.pool!r} is not in problem.pools")
         if demand.shift_id not in shift_ids:
             findings.append(f"{where}: shift_id {demand.shift_id!r} is not in problem.shifts")
-        for name in ("units", "weight_under", "weight_over"):
+        for name in ("units", "weight_under", "weight_over", "min_readers"):
             if getattr(demand, name) < 0:
                 findings.append(f"{where}: {name} must be >= 0, got {getattr(demand, name)}")
     for i, cover in enumerate(problem.headcount_cover):

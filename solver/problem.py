@@ -199,13 +199,19 @@ class Radiologist:
 @dataclass(frozen=True)
 class ReadingDemand:
     """Reader-units wanted for ``pool`` during ``shift_id``; shortfall and excess are soft,
-    weighted per unit."""
+    weighted per unit.
+
+    ``min_readers``: readers who may read the pool must be on the shift, however few units the
+    pool needs (urgent studies with a turnaround target, sized by Erlang C). One reader may stand
+    for several pools at once. Each missing reader costs ``weight_under`` per unit of the shift.
+    """
 
     pool: str
     shift_id: str
     units: int
     weight_under: int = 100
     weight_over: int = 0
+    min_readers: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from solver.validation.limits import shift_counts, total_minutes, weekends
 from solver.validation.objective import change_cost, follow_the_sun_cost, preference_cost
 from solver.validation.sequences import consecutive_days, consecutive_nights
 from solver.validation.timing import overlap_and_rest
+from solver.validation.urgent_readers import urgent_readers_cost
 from solver.validation.violation import Violation
 
 __all__ = ["BREAKDOWN_KEYS", "ValidationReport", "Violation", "validate"]
@@ -74,7 +75,7 @@ def validate(problem: Problem, roster: Roster) -> ValidationReport:
 
 def objective_breakdown(index: RosterIndex) -> dict[str, int]:
     return {
-        "cover": cover_cost(index),
+        "cover": cover_cost(index) + urgent_readers_cost(index),
         "preferences": preference_cost(index),
         "fairness": fairness_cost(index),
         "change": change_cost(index),

@@ -21,6 +21,7 @@ from solver.constraints.rest_and_overlap import add_rest_and_overlap
 from solver.constraints.shift_counts import add_shift_counts
 from solver.constraints.successions import add_successions
 from solver.constraints.total_minutes import add_total_minutes
+from solver.constraints.urgent_readers import add_urgent_readers
 from solver.constraints.weekends import add_weekends
 
 Family = Callable[[ModelContext], list[Penalty]]
@@ -38,6 +39,7 @@ FAMILIES: tuple[Family, ...] = (
     add_consecutive_nights,
     add_weekends,
     add_reading_cover,
+    add_urgent_readers,
     add_headcount_cover,
     add_preferences,
     add_fairness,

@@ -25,6 +25,18 @@ def solvable_department(session: Session) -> int:
     return period_id
 
 
+def searching_department(session: Session) -> int:
+    """The solvable department over four weeks: its solve keeps searching for many seconds.
+
+    One week is now proven optimal in well under a second; tests that must catch a job while it
+    is still searching (cancel, SIGTERM, a killed worker) need a month, which takes more than a
+    minute to prove on two workers.
+    """
+    period_id = seed_department(session, weeks=4)
+    set_on_call_readers(session, 0)
+    return period_id
+
+
 def set_on_call_readers(session: Session, readers: int) -> None:
     on_call = session.exec(select(m.ShiftTemplate).where(m.ShiftTemplate.code == "OC")).one()
     on_call.required_readers = readers

@@ -21,6 +21,7 @@ from tests.scheduler.jobs_helpers import (
     quick,
     roster_versions,
     searching,
+    searching_department,
     solvable_department,
     wait_for_job,
 )
@@ -87,7 +88,7 @@ def test_cancel_show_and_errors(runner: CliRunner, db_url: str, session: Session
 def test_sigterm_stops_a_worker_mid_solve_and_the_job_is_recorded(
     db_url: str, session: Session
 ) -> None:
-    period_id = solvable_department(session)
+    period_id = searching_department(session)
     job = submit_solve(session=session, period_id=period_id, options=quick(60))
     assert job.id is not None
     worker = subprocess.Popen(

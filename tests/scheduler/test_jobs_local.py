@@ -30,6 +30,7 @@ from tests.scheduler.jobs_helpers import (
     quick,
     roster_versions,
     searching,
+    searching_department,
     solvable_department,
     wait_for_job,
 )
@@ -65,7 +66,7 @@ def test_jobs_queued_before_and_after_start_both_succeed(
 def test_cancel_reaches_a_worker_process(
     db_url: str, session: Session, executor: LocalExecutor
 ) -> None:
-    period_id = solvable_department(session)
+    period_id = searching_department(session)
     executor.start()
     job = submit_solve(session=session, period_id=period_id, options=quick(30), executor=executor)
     assert job.id is not None
@@ -81,7 +82,7 @@ def test_cancel_reaches_a_worker_process(
 def test_shutdown_mid_solve_records_the_job_instead_of_leaving_it_running(
     db_url: str, session: Session, executor: LocalExecutor
 ) -> None:
-    period_id = solvable_department(session)
+    period_id = searching_department(session)
     executor.start()
     job = submit_solve(session=session, period_id=period_id, options=quick(30), executor=executor)
     assert job.id is not None
@@ -98,7 +99,7 @@ def test_shutdown_mid_solve_records_the_job_instead_of_leaving_it_running(
 def test_worker_killed_mid_run_is_recovered_and_earlier_version_stays(
     db_url: str, session: Session, executor: LocalExecutor
 ) -> None:
-    period_id = solvable_department(session)
+    period_id = searching_department(session)
     earlier = solve_period(session=session, period_id=period_id, options=quick(1.0))
     assert earlier.roster is not None
     before = roster_versions(db_url, period_id)

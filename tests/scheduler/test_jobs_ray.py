@@ -20,7 +20,7 @@ from tests.scheduler.jobs_helpers import (
     quick,
     roster_versions,
     searching,
-    solvable_department,
+    searching_department,
     wait_for_job,
 )
 
@@ -28,7 +28,7 @@ from tests.scheduler.jobs_helpers import (
 def test_jobs_run_as_ray_tasks_and_shutdown_stops_them_cleanly(
     db_url: str, session: Session
 ) -> None:
-    period_id = solvable_department(session)
+    period_id = searching_department(session)
     queued_before_start = submit_solve(session=session, period_id=period_id, options=quick(1.5))
     assert queued_before_start.id is not None
     assert not ray.is_initialized()

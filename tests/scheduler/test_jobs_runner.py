@@ -18,6 +18,7 @@ from tests.scheduler.jobs_helpers import (
     quick,
     roster_versions,
     searching,
+    searching_department,
     set_on_call_readers,
     solvable_department,
     wait_for_job,
@@ -47,7 +48,7 @@ class RowWatcher:
 
 
 def test_job_succeeds_stores_a_roster_and_writes_progress(db_url: str, session: Session) -> None:
-    period_id = solvable_department(session)
+    period_id = searching_department(session)
     job = submit_solve(session=session, period_id=period_id, options=quick(2.0))
     assert job.id is not None
 
@@ -120,7 +121,7 @@ def test_an_exception_fails_the_job_with_its_message(db_url: str, session: Sessi
 
 
 def test_cancel_stops_the_solve_and_keeps_the_best_roster(db_url: str, session: Session) -> None:
-    period_id = solvable_department(session)
+    period_id = searching_department(session)
     job = submit_solve(session=session, period_id=period_id, options=quick(30.0))
     job_id = job.id
     assert job_id is not None

@@ -178,6 +178,7 @@ def problems(draw: st.DrawFn) -> Problem:
             draw(st.integers(0, 12)),
             draw(st.integers(0, 20)),
             draw(st.integers(0, 2)),
+            min_readers=draw(st.integers(0, 2)),
         )
         for pool, s in demand_keys
     )

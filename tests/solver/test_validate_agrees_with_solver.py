@@ -92,6 +92,7 @@ def random_problem(seed: int) -> Problem:
                 rng.randint(0, 8),
                 weight_under=rng.randint(1, 20),
                 weight_over=rng.randint(0, 2),
+                min_readers=rng.choice((0, 0, 1, 2)),
             )
             for s in shifts
             if s.kind != ShiftKind.ON_CALL
