@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 from sqlmodel import col, select
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 LOCAL_RUNTIME_CPUS = 2
 QUEUE_POLL_SECONDS = 5.0
+FINISHED_KEPT = 1_000  # finished tasks remembered for wait()
 SHUTDOWN_SECONDS = 30.0  # a loaded machine takes a while to stop a solve and store its roster
 
 
@@ -68,6 +70,8 @@ class RayExecutor:
         self._owns_runtime = False
         self._task: Any = None
         self._pending: dict[int, Any] = {}  # job id -> ObjectRef
+        # Finished tasks leave _pending at the next poll; wait() may still ask for them.
+        self._finished: OrderedDict[int, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
@@ -96,7 +100,9 @@ class RayExecutor:
         import ray
 
         with self._lock:
-            ref = self._pending[job_id]
+            ref = self._pending.get(job_id) or self._finished.get(job_id)
+        if ref is None:
+            raise KeyError(f"job {job_id} was never submitted to this executor")
         result: str | None = ray.get(ref, timeout=timeout)
         return result
 
@@ -158,4 +164,8 @@ class RayExecutor:
         ready, _ = ray.wait(list(refs), num_returns=len(refs), timeout=0)
         with self._lock:
             for ref in ready:
-                self._pending.pop(refs[ref], None)
+                job_id = refs[ref]
+                self._pending.pop(job_id, None)
+                self._finished[job_id] = ref
+            while len(self._finished) > FINISHED_KEPT:
+                self._finished.popitem(last=False)
