@@ -15,6 +15,10 @@ class SolveOptions:
     portfolio starts (see solver.solve); off, CP-SAT starts from the hints alone.
     ``explain_time_limit``: budget of the second, single-worker solve that names the conflicting
     rules when the problem is infeasible.
+    ``lns``: large-neighbourhood search (solver.lns) instead of one monolithic search; ``None``
+    chooses it for large models (``solver.lns.LNS_AUTO_DECISIONS`` reader-shift variables or more)
+    whose greedy starting roster breaks a hard rule.
+    ``lns_seconds_per_step``: the time budget of one neighbourhood's search.
     """
 
     max_time_in_seconds: float = 30.0
@@ -24,6 +28,8 @@ class SolveOptions:
     relative_gap_limit: float | None = None
     explain_time_limit: float = 10.0
     warm_start: bool = True
+    lns: bool | None = None
+    lns_seconds_per_step: float = 1.0
 
     def __post_init__(self) -> None:
         if self.max_time_in_seconds <= 0:
@@ -34,5 +40,9 @@ class SolveOptions:
             raise ValueError(f"num_workers must be at least 1, got {self.num_workers}")
         if self.relative_gap_limit is not None and self.relative_gap_limit < 0:
             raise ValueError(f"relative_gap_limit must be >= 0, got {self.relative_gap_limit}")
+        if self.lns_seconds_per_step <= 0:
+            raise ValueError(
+                f"lns_seconds_per_step must be positive, got {self.lns_seconds_per_step}"
+            )
         if self.explain_time_limit <= 0:
             raise ValueError(f"explain_time_limit must be positive, got {self.explain_time_limit}")

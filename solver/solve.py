@@ -1,6 +1,9 @@
 """The solve loop: check, build, warm start, search with progress and cancel, read the roster back,
 explain failures.
 
+Large models without a valid greedy start, or any when ``SolveOptions.lns`` asks, go to the
+large-neighbourhood search (solver.lns) instead of one monolithic search.
+
 The warm start is a cheap first search (one worker, no presolve, no LP, stopped at the first
 roster) along the model's hints: the greedy starting roster (solver.starting_roster), tried only
 when the greedy believes it meets every hard rule. On large problems CP-SAT's full portfolio can
@@ -12,10 +15,7 @@ finds nothing better in time.
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -23,22 +23,21 @@ from ortools.sat.python import cp_model
 from solver.checks import ensure_valid
 from solver.explain import explain_infeasibility, obvious_conflicts
 from solver.kpis import compute_kpis
+from solver.lns import LNS_AUTO_DECISIONS, run_lns
 from solver.model import RosterModel, build_model
 from solver.options import SolveOptions
 from solver.problem import Problem
-from solver.roster import Progress, Roster, SolveResult, SolveStatus
+from solver.roster import Roster, SolveResult, SolveStatus
+from solver.search_progress import (
+    STATUSES,
+    ProgressHandler,
+    Recorder,
+    StopCheck,
+    cancel_watch,
+)
 
-ProgressHandler = Callable[[Progress], None]
-StopCheck = Callable[[], bool]
+__all__ = ["STATUSES", "ProgressHandler", "StopCheck", "solve"]
 
-STATUSES: dict[cp_model.CpSolverStatus, SolveStatus] = {
-    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
-    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
-    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-    cp_model.MODEL_INVALID: SolveStatus.INVALID,
-    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
-}
-CANCEL_POLL_SECONDS = 0.2
 WARM_START_SHARE = 0.25  # of max_time_in_seconds, at most
 WARM_START_CONFLICTS = 5_000  # a search along a consistent hint needs none; give up early
 
@@ -81,7 +80,9 @@ def solve(
     if should_stop is not None and should_stop():
         return _without_roster(SolveStatus.UNKNOWN, started, ("Stopped before solving.",))
 
-    recorder = _Recorder(started, on_progress, should_stop)
+    recorder = Recorder(started, on_progress, should_stop)
+    if _wants_lns(options, roster_model):
+        return run_lns(problem, roster_model, options, recorder)
     search_started = time.perf_counter()
     warm = None
     if options.warm_start and roster_model.plausible_start:
@@ -126,8 +127,16 @@ def solve(
     return _without_roster(SolveStatus.UNKNOWN, started, explanation)
 
 
+def _wants_lns(options: SolveOptions, roster_model: RosterModel) -> bool:
+    if options.lns is not None:
+        return options.lns
+    # a valid greedy start lets the monolithic search improve at once (national rosters);
+    # without one, a large model may give no roster at all (Curtois-Qu 21, 23)
+    return not roster_model.plausible_start and len(roster_model.ctx.x) >= LNS_AUTO_DECISIONS
+
+
 def _warm_start(
-    roster_model: RosterModel, options: SolveOptions, recorder: _Recorder
+    roster_model: RosterModel, options: SolveOptions, recorder: Recorder
 ) -> _Found | None:
     """A first roster by plain propagation and search along the hints; None if it is not cheap.
     When found, it becomes the model's complete hint."""
@@ -141,7 +150,7 @@ def _warm_start(
     params.stop_after_first_solution = True
     params.random_seed = options.random_seed
     params.log_search_progress = options.log_search_progress
-    with _cancel_watch(solver, recorder):
+    with cancel_watch(solver, recorder):
         cp_status = solver.solve(roster_model.model)
     status = STATUSES.get(cp_status, SolveStatus.UNKNOWN)
     if status == SolveStatus.INFEASIBLE:
@@ -155,7 +164,7 @@ def _warm_start(
 
 
 def _main_search(
-    roster_model: RosterModel, options: SolveOptions, seconds: float, recorder: _Recorder
+    roster_model: RosterModel, options: SolveOptions, seconds: float, recorder: Recorder
 ) -> tuple[cp_model.CpSolverStatus, _Found | None]:
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -165,7 +174,7 @@ def _main_search(
     params.log_search_progress = options.log_search_progress
     if options.relative_gap_limit is not None:
         params.relative_gap_limit = options.relative_gap_limit
-    with _cancel_watch(solver, recorder):
+    with cancel_watch(solver, recorder):
         cp_status = solver.solve(roster_model.model, recorder)
     status = STATUSES.get(cp_status, SolveStatus.UNKNOWN)
     return cp_status, _read(roster_model, solver, status) if status.has_roster else None
@@ -195,71 +204,3 @@ def _without_roster(
 ) -> SolveResult:
     wall = time.perf_counter() - started
     return SolveResult(status, Roster(), wall_seconds=wall, explanation=explanation)
-
-
-class _Recorder(cp_model.CpSolverSolutionCallback):
-    """Hears each improving solution: records it, reports it, and honours a stop request."""
-
-    def __init__(
-        self, started: float, on_progress: ProgressHandler | None, should_stop: StopCheck | None
-    ) -> None:
-        super().__init__()
-        self.started = started
-        self.on_progress = on_progress
-        self.should_stop = should_stop
-        self.first_seconds: float | None = None
-        self.progress: list[Progress] = []
-        self.stopped = False
-
-    def on_solution_callback(self) -> None:
-        self.found(self.objective_value, self.best_objective_bound)
-        if self.should_stop is not None and self.should_stop():
-            self.stopped = True
-            self.stop_search()
-
-    def found(self, objective: float, bound: float) -> None:
-        """Record a roster if it improves on the last one recorded."""
-        if self.progress and objective >= self.progress[-1].objective:
-            return
-        elapsed = time.perf_counter() - self.started
-        if self.first_seconds is None:
-            self.first_seconds = elapsed
-        step = Progress(
-            objective=float(objective), best_bound=float(bound), elapsed_seconds=elapsed
-        )
-        self.progress.append(step)
-        if self.on_progress is not None:
-            self.on_progress(step)
-
-    def final(self, objective: int, bound: float) -> None:
-        """The returned roster as the last step. CP-SAT reports objectives of its presolved model,
-        where dual reductions may leave slack in penalty variables; the roster it returns is
-        postsolved to exact values, so its true objective can be lower than the last report."""
-        if not self.progress or self.progress[-1].objective != objective:
-            self.found(objective, min(bound, objective))
-
-
-@contextmanager
-def _cancel_watch(solver: cp_model.CpSolver, recorder: _Recorder) -> Iterator[None]:
-    """Poll ``should_stop`` while the search runs: a long stretch without a new solution must not
-    delay a cancel."""
-    should_stop = recorder.should_stop
-    if should_stop is None:
-        yield
-        return
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(CANCEL_POLL_SECONDS):
-            if should_stop():
-                recorder.stopped = True
-                solver.stop_search()
-                return
-
-    watcher = threading.Thread(target=watch, name="solve-cancel-watch", daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        done.set()
-        watcher.join()

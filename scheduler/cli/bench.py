@@ -8,6 +8,7 @@ with the solver on any roster, so a model bug cannot hide behind a good-looking 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,8 @@ from scheduler.benchmarks.curtois import CurtoisFormatError, CurtoisInstance, re
 from scheduler.benchmarks.run import BestKnown, CurtoisRun, read_best_known, run_curtois
 from scheduler.cli import app
 from solver.options import SolveOptions
+
+TABLE_WIDTH = 160
 
 bench_app = typer.Typer(help="Run public benchmarks through the product's solver.")
 app.add_typer(bench_app, name="bench")
@@ -41,6 +44,13 @@ def curtois(
     ],
     workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers.")] = 8,
     seed: Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")] = 0,
+    lns: Annotated[
+        bool | None,
+        typer.Option(
+            "--lns/--no-lns",
+            help="Large-neighbourhood search on or off (default: chosen by model size).",
+        ),
+    ] = None,
     best_known: Annotated[
         Path | None,
         typer.Option(
@@ -53,7 +63,8 @@ def curtois(
     ] = None,
 ) -> None:
     """Solve Curtois-Qu instances one after another and referee each roster independently."""
-    errors = Console(stderr=True)
+    # a log file is no terminal: without a width, rich crushes the table into 80 columns
+    errors = Console(stderr=True, width=None if sys.stderr.isatty() else TABLE_WIDTH)
     try:
         # Read everything first: a damaged file should fail before hours of solving, not after.
         instances = [read_instance(path) for path in paths]
@@ -62,7 +73,9 @@ def curtois(
         errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(2) from None
 
-    options = SolveOptions(max_time_in_seconds=time_limit, num_workers=workers, random_seed=seed)
+    options = SolveOptions(
+        max_time_in_seconds=time_limit, num_workers=workers, random_seed=seed, lns=lns
+    )
     runs = [_run_and_print(instance, options) for instance in instances]
     errors.print(_table(runs, known))
     distrusted = [run.instance for run in runs if not run.trustworthy]

@@ -120,7 +120,9 @@ class ModelContext:
         key = (reader_id, day)
         if key not in self._works:
             slots = self.slots_by_day[reader_id].get(day, [])
-            self._works[key] = self._any([s.var for s in slots], f"works[{reader_id},{day}]")
+            self._works[key] = self._any(
+                [s.var for s in slots], f"works[{reader_id},{day}]", one_day=True
+            )
         return self._works[key]
 
     def works_night(self, reader_id: str, day: int) -> BoolVar | None:
@@ -130,7 +132,7 @@ class ModelContext:
             reader = self.readers[reader_id]
             slots = self.slots_by_day[reader_id].get(day, [])
             night_vars = [s.var for s in slots if self.is_night(reader, s.shift)]
-            self._nights[key] = self._any(night_vars, f"night[{reader_id},{day}]")
+            self._nights[key] = self._any(night_vars, f"night[{reader_id},{day}]", one_day=True)
         return self._nights[key]
 
     def works_weekend(self, reader_id: str, weekend: int) -> BoolVar | None:
@@ -146,15 +148,20 @@ class ModelContext:
             self._weekends[key] = self._any(weekend_vars, f"weekend[{reader_id},{weekend}]")
         return self._weekends[key]
 
-    def _any(self, variables: list[BoolVar], name: str) -> BoolVar | None:
+    def _any(self, variables: list[BoolVar], name: str, *, one_day: bool = False) -> BoolVar | None:
+        """A literal true iff any of ``variables`` is. ``one_day``: they are one reader's shifts
+        of one day, so at most one is true (solver.constraints.one_shift_per_day) and the literal
+        is exactly their sum -- a linear equality the LP relaxation uses as it is."""
         if not variables:
             return None
         if len(variables) == 1:
             return variables[0]
-        # max, not sum: stays the exact "or" even in guarded mode with one-shift-per-day switched
-        # off
         literal = self.model.new_bool_var(name)
-        self.model.add_max_equality(literal, variables)
+        if one_day and not self.guarded:
+            self.model.add(literal == sum(variables))
+        else:
+            # max, not sum: the exact "or" even in guarded mode with one-shift-per-day off
+            self.model.add_max_equality(literal, variables)
         return literal
 
     # ----- guards ---------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 pool.
 
 Shortfall and excess are modelled exactly (max with 0), so the objective of any roster the search
-finds, not only the optimal one, is the agreed objective of that roster.
+finds, not only the optimal one, is the agreed objective of that roster. The lower side of each max
+is also stated as a plain linear inequality, so the LP relaxation holds it whatever CP-SAT makes of
+the max.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ def add_reading_cover(ctx: ModelContext) -> list[Penalty]:
             if supply_vars:
                 under = model.new_int_var(0, demand.units, name)
                 model.add_max_equality(under, [demand.units - supply, 0])
+                model.add(under >= demand.units - supply)
                 penalties.append(Penalty("cover", name, under, demand.weight_under))
             else:
                 penalties.append(Penalty("cover", name, demand.units, demand.weight_under))
@@ -31,5 +34,6 @@ def add_reading_cover(ctx: ModelContext) -> list[Penalty]:
             name = f"reading excess: {where}"
             over = model.new_int_var(0, most - demand.units, name)
             model.add_max_equality(over, [supply - demand.units, 0])
+            model.add(over >= supply - demand.units)
             penalties.append(Penalty("cover", name, over, demand.weight_over))
     return penalties

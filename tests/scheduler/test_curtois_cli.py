@@ -62,6 +62,35 @@ def test_json_line_per_instance_and_table_with_best_known(
     assert f"{run['objective'] / 4:.3f}" in result.stderr
 
 
+def test_lns_flag_and_a_table_readable_in_a_log_file(runner: CliRunner, tmp_path: Path) -> None:
+    best_known = tmp_path / "best_known.tsv"
+    best_known.write_text("instance\tbest_known_ub\tbest_lb\nTiny\t4\t\n")
+
+    # no COLUMNS: stderr is no terminal, as when it is redirected to a log file
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            "curtois",
+            str(FIXTURES / "Tiny.txt"),
+            "--time-limit",
+            "3",
+            "--workers",
+            "2",
+            "--lns",
+            "--best-known",
+            str(best_known),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    run = json.loads(result.stdout)
+    assert run["hard_violations"] == 0
+    assert run["evaluated_objective"] == run["objective"]
+    header = [line for line in result.stderr.splitlines() if "instance" in line]
+    assert header and "obj / best known" in header[0]  # every column on one line
+
+
 def test_bad_instance_fails_before_solving_and_names_the_line(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -58,3 +58,19 @@ def test_tiny_solved_to_its_brute_force_optimum() -> None:
     evaluation = evaluate(instance, worked_shifts(problem, result.roster))
     assert evaluation.violations == ()
     assert evaluation.objective == optimum
+
+
+def test_instance1_reaches_its_optimum_by_large_neighbourhood_search() -> None:
+    instance = read_instance(FIXTURES / "Instance1.txt")
+    problem = to_problem(instance)
+
+    result = solve(
+        problem,
+        SolveOptions(max_time_in_seconds=10, num_workers=2, lns=True, lns_seconds_per_step=0.5),
+    )
+
+    assert result.objective == 607
+    assert validate(problem, result.roster).objective == 607
+    evaluation = evaluate(instance, worked_shifts(problem, result.roster))
+    assert evaluation.violations == ()
+    assert evaluation.objective == 607

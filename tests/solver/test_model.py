@@ -1,10 +1,13 @@
 """The model's shape: variables only where they can be true, penalties with readable names."""
 
-from factories import national_problem
+import pytest
+from factories import cover, national_problem, problem, reader, rules, shift
 
 from solver.constraints.context import entry_matches
 from solver.eligibility import may_work_shift
 from solver.model import TERMS, build_model
+from solver.problem import History
+from solver.roster import SolveStatus
 
 PROBLEM = national_problem(num_readers=30, num_regions=3, num_days=7)
 
@@ -37,3 +40,28 @@ def test_penalties_name_their_term_and_subject():
 def test_the_model_is_valid_for_cp_sat():
     assert build_model(PROBLEM).model.validate() == ""
     assert build_model(PROBLEM, guarded=True).model.validate() == ""
+
+
+@pytest.mark.parametrize(
+    ("limits", "history", "covered"),
+    [
+        ({"max_weekends": 1}, History(), 2),
+        ({"max_weekends": 2}, History(weekends_worked=1), 2),
+        ({"max_weekends": 2}, History(), 4),
+        ({}, History(), 4),
+    ],
+)
+def test_weekend_day_cap_keeps_every_roster_the_weekend_rule_allows(
+    solve_valid, limits, history, covered
+):
+    # Saturdays and Sundays of two weekends, a day and an evening shift each, one reader wanted on
+    # each: a reader allowed k weekends covers one shift on each of 2k days, no fewer
+    weekend = [5, 6, 12, 13]
+    shift_list = [shift(d, t) for d in weekend for t in ("D", "E")]
+    one = reader("r1", rules=rules(**limits), history=history)
+    result = solve_valid(
+        problem(shift_list, [one], headcount_cover=cover(*(s.id for s in shift_list))),
+        seconds=5,
+    )
+    assert result.status == SolveStatus.OPTIMAL
+    assert result.objective == 100 * (len(shift_list) - covered)

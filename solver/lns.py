@@ -1,0 +1,498 @@
+"""Large-neighbourhood search (LNS): improve a complete roster by re-solving one part at a time.
+
+The model of the whole problem is built once. Each step frees a *neighbourhood* -- a set of
+(reader, day) cells -- fixes every other reader-shift decision to the current roster (by narrowing
+the variables' domains), hints the current solution, and lets CP-SAT search the rest for a few
+seconds (``SolveOptions.lns_seconds_per_step``, up to 6x that for the largest parts). A roster at
+least as good replaces the current one. Neighbourhood kinds are picked in proportion to how often
+they improved lately, and each kind's size grows when its searches finish (the part was solved to
+optimality) and shrinks when they run out of time; on a small problem the parts grow to the whole.
+
+The first roster comes from ``start`` when given, else from the readers solved one by one when no
+hard rule couples them (solver.per_reader), else from the monolithic search's first roster. On
+models below ``MONOLITHIC_MAX_DECISIONS`` decisions, a short monolithic search from the first roster
+(``MONOLITHIC_SHARE`` of the time) gives the lower bound reported with the result, and sometimes a
+better roster; larger models report the bound 0 (their full search spends that time in presolve).
+
+Plug-in interface
+-----------------
+A neighbourhood is any callable ``(view: LnsView) -> Collection[Cell]`` returning the
+``(reader id, day)`` cells to free. ``view`` holds the problem, the current best roster, the kind's
+current ``size`` (a target share, 0-1, of all cells to free) and a seeded ``random.Random``::
+
+    def same_region(view: LnsView) -> Collection[Cell]:
+        region = view.rng.choice(regions)
+        readers = [r.id for r in view.problem.radiologists if r.home_region == region]
+        return window_cells(view, readers)
+
+    solve_lns(problem, options, neighbourhoods={"region": same_region, **DEFAULT_NEIGHBOURHOODS})
+
+``window_cells(view, readers, share=...)`` frees readers over a random window of consecutive days
+covering ``share`` of the horizon (all of it by default). Cells of unknown readers or days outside
+the horizon are ignored; an empty neighbourhood is skipped. ``DEFAULT_NEIGHBOURHOODS`` holds the
+generic kinds (random readers, all readers over a window, blocks, peers, cover gaps).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from solver.checks import ensure_valid
+from solver.kpis import compute_kpis
+from solver.model import RosterModel, build_model
+from solver.options import SolveOptions
+from solver.per_reader import per_reader_roster, readers_coupled_by_hard_rules
+from solver.problem import Problem
+from solver.roster import Roster, SolveResult, SolveStatus
+from solver.search_progress import (
+    STATUSES,
+    ProgressHandler,
+    Recorder,
+    StopCheck,
+    cancel_watch,
+)
+
+Cell = tuple[str, int]  # (reader id, day)
+
+log = logging.getLogger(__name__)
+
+# solve() chooses LNS by itself from this many reader-shift variables, when the greedy starting
+# roster breaks a hard rule (then the monolithic search must find a first roster on its own)
+LNS_AUTO_DECISIONS = 50_000
+MONOLITHIC_MAX_DECISIONS = 100_000  # above, the full search only presolves in its share
+MONOLITHIC_SHARE = 0.1  # of the time: one full search from the first roster, for the bound
+PER_READER_SHARE = 0.3  # of the time, at most, to build the first roster reader by reader
+MIN_SIZE, MAX_SIZE = 0.01, 1.0  # a size of 1 frees everything: a monolithic search, on a budget
+GROW, SHRINK = 1.25, 0.85
+WARM_START_SHARE, WARM_START_CONFLICTS = 0.25, 5_000  # as solver.solve's warm start
+STEP_WORKERS = 2  # the parts are small: more workers than cores only share the cores
+
+
+@dataclass(frozen=True)
+class LnsView:
+    """What a neighbourhood sees: the problem, the current roster, the target size and a seeded
+    random generator."""
+
+    problem: Problem
+    roster: Roster
+    size: float
+    rng: random.Random
+
+
+Neighbourhood = Callable[[LnsView], Collection[Cell]]
+
+
+def window_cells(view: LnsView, readers: Sequence[str], *, share: float = 1.0) -> list[Cell]:
+    """``readers`` over a random window of consecutive days; the window covers ``share`` of the
+    horizon (at least one day)."""
+    num_days = view.problem.num_days
+    length = max(1, min(num_days, round(share * num_days)))
+    first = view.rng.randrange(num_days - length + 1)
+    return [(reader, day) for reader in readers for day in range(first, first + length)]
+
+
+def _reader_ids(view: LnsView) -> list[str]:
+    return [reader.id for reader in view.problem.radiologists]
+
+
+def random_readers(view: LnsView) -> list[Cell]:
+    """A random set of readers, whole horizon."""
+    ids = _reader_ids(view)
+    chosen = view.rng.sample(ids, max(1, min(len(ids), round(view.size * len(ids)))))
+    return window_cells(view, chosen)
+
+
+def all_readers_window(view: LnsView) -> list[Cell]:
+    """Every reader over a window of consecutive days."""
+    return window_cells(view, _reader_ids(view), share=view.size)
+
+
+def readers_window(view: LnsView) -> list[Cell]:
+    """A random block: readers and days both sampled to about the square root of ``size``."""
+    ids = _reader_ids(view)
+    side = math.sqrt(view.size)
+    chosen = view.rng.sample(ids, max(1, min(len(ids), round(side * len(ids)))))
+    return window_cells(view, chosen, share=side)
+
+
+def busy_shifts_readers(view: LnsView) -> list[Cell]:
+    """Readers who work alongside a random reader's days (they could swap), over a window."""
+    ids = _reader_ids(view)
+    anchor = view.rng.choice(ids)
+    template_by_cell = _templates(view)
+    anchor_templates = {t for (r, _), t in template_by_cell.items() if r == anchor}
+    peers = sorted({r for (r, _), t in template_by_cell.items() if t in anchor_templates})
+    side = math.sqrt(view.size)
+    want = max(1, min(len(peers), round(side * len(ids))))
+    chosen = [anchor, *view.rng.sample([p for p in peers if p != anchor], max(0, want - 1))]
+    return window_cells(view, chosen, share=side)
+
+
+def cover_gaps_window(view: LnsView) -> list[Cell]:
+    """Every reader over a window of days around a day whose headcount cover is missed (short or
+    over); a random window when every cover is met."""
+    staffed = Counter(a.shift_id for a in view.roster.assignments)
+    day_of = {shift.id: shift.day for shift in view.problem.shifts}
+    missed = sorted(
+        {
+            day_of[cover.shift_id]
+            for cover in view.problem.headcount_cover
+            if (staffed[cover.shift_id] < cover.required and (cover.weight_under or cover.hard))
+            or (staffed[cover.shift_id] > cover.required and cover.weight_over)
+        }
+    )
+    if not missed:
+        return all_readers_window(view)
+    num_days = view.problem.num_days
+    length = max(1, min(num_days, round(view.size * num_days)))
+    centre = view.rng.choice(missed)
+    first = max(0, min(num_days - length, centre - view.rng.randrange(length)))
+    return [(r, day) for r in _reader_ids(view) for day in range(first, first + length)]
+
+
+def _templates(view: LnsView) -> dict[Cell, str]:
+    shifts = {shift.id: shift for shift in view.problem.shifts}
+    return {
+        (a.radiologist, shifts[a.shift_id].day): shifts[a.shift_id].template
+        for a in view.roster.assignments
+    }
+
+
+DEFAULT_NEIGHBOURHOODS: Mapping[str, Neighbourhood] = {
+    "readers": random_readers,
+    "days": all_readers_window,
+    "block": readers_window,
+    "peers": busy_shifts_readers,
+    "cover": cover_gaps_window,
+}
+
+
+def solve_lns(
+    problem: Problem,
+    options: SolveOptions | None = None,
+    on_progress: ProgressHandler | None = None,
+    should_stop: StopCheck | None = None,
+    *,
+    neighbourhoods: Mapping[str, Neighbourhood] | None = None,
+    start: Roster | None = None,
+    monolithic_share: float = MONOLITHIC_SHARE,
+) -> SolveResult:
+    """Solve ``problem`` by LNS; same contract as solver.solve (time limit, progress, cancel).
+
+    ``start``: a roster to improve (ignored if it breaks a hard rule). ``monolithic_share``: the
+    share of the time for one full search from the first roster (0: none, bound 0 unless found).
+    Returns the best roster (FEASIBLE, or OPTIMAL when the bound meets it) with the best bound
+    known, or no roster (UNKNOWN) when no first roster was found in time.
+    """
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    ensure_valid(problem)
+    roster_model = build_model(problem)
+    recorder = Recorder(started, on_progress, should_stop)
+    return run_lns(
+        problem,
+        roster_model,
+        options,
+        recorder,
+        neighbourhoods=neighbourhoods or DEFAULT_NEIGHBOURHOODS,
+        start=start,
+        monolithic_share=monolithic_share,
+    )
+
+
+@dataclass
+class _Current:
+    values: list[int]  # the full CP-SAT solution, by variable index
+    roster: Roster
+    breakdown: dict[str, int]
+
+    @property
+    def objective(self) -> int:
+        return sum(self.breakdown.values())
+
+
+@dataclass
+class _Kind:
+    name: str
+    neighbourhood: Neighbourhood
+    size: float
+    score: float = 1.0
+    tries: int = 0
+    wins: int = 0
+
+
+@dataclass
+class _Search:
+    problem: Problem
+    roster_model: RosterModel
+    options: SolveOptions
+    recorder: Recorder
+    deadline: float
+    bound: float = 0.0
+    steps: int = 0
+    cell_vars: dict[Cell, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def __post_init__(self) -> None:
+        shifts = self.roster_model.ctx.shifts
+        for (reader, shift_id), var in self.roster_model.ctx.x.items():
+            self.cell_vars[reader, shifts[shift_id].day].append(var.index)
+
+    @property
+    def remaining(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def solver(self, seconds: float, workers: int) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, seconds)
+        params.num_workers = workers
+        params.random_seed = self.options.random_seed + self.steps
+        params.log_search_progress = self.options.log_search_progress
+        return solver
+
+    def read(self, solver: cp_model.CpSolver) -> _Current:
+        return _Current(
+            values=list(solver.response_proto.solution),
+            roster=self.roster_model.read_roster(solver),
+            breakdown=self.roster_model.breakdown(solver),
+        )
+
+
+def run_lns(
+    problem: Problem,
+    roster_model: RosterModel,
+    options: SolveOptions,
+    recorder: Recorder,
+    *,
+    neighbourhoods: Mapping[str, Neighbourhood] = DEFAULT_NEIGHBOURHOODS,
+    start: Roster | None = None,
+    monolithic_share: float = MONOLITHIC_SHARE,
+) -> SolveResult:
+    """LNS on an already built model (solver.solve hands its own over)."""
+    search = _Search(
+        problem,
+        roster_model,
+        options,
+        recorder,
+        deadline=time.perf_counter() + options.max_time_in_seconds,
+    )
+    current = _first_roster(search, start)
+    if current is None:
+        return _no_roster(search)
+    log.info("LNS: first roster %d at %.1f s", current.objective, _elapsed(recorder))
+    if len(roster_model.ctx.x) < MONOLITHIC_MAX_DECISIONS:
+        # on a large model, the full search spends its share in presolve and finds nothing
+        current = _monolithic(search, current, monolithic_share)
+    log.info(
+        "LNS: monolithic search %d, bound %g at %.1f s",
+        current.objective,
+        search.bound,
+        _elapsed(recorder),
+    )
+    if search.bound < current.objective:
+        current = _improve(search, current, neighbourhoods)
+    recorder.final(current.objective, search.bound)
+    solved = time.perf_counter() - recorder.started
+    optimal = search.bound >= current.objective
+    return SolveResult(
+        SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
+        roster=current.roster,
+        wall_seconds=solved,
+        objective=current.objective,
+        best_bound=min(search.bound, float(current.objective)),
+        first_feasible_seconds=recorder.first_seconds or solved,
+        breakdown=current.breakdown,
+        kpis=compute_kpis(problem, current.roster),
+        progress=tuple(recorder.progress),
+    )
+
+
+def _elapsed(recorder: Recorder) -> float:
+    return time.perf_counter() - recorder.started
+
+
+def _no_roster(search: _Search) -> SolveResult:
+    wall = time.perf_counter() - search.recorder.started
+    if search.recorder.stopped:
+        words = "Stopped before any roster was found."
+    else:
+        words = (
+            f"No roster was found within {search.options.max_time_in_seconds:g} s; allow more time."
+        )
+    return SolveResult(SolveStatus.UNKNOWN, Roster(), wall_seconds=wall, explanation=(words,))
+
+
+def _first_roster(search: _Search, start: Roster | None) -> _Current | None:
+    """``start`` completed; else the readers' rosters solved one by one, when no hard rule couples
+    them (fast and far better than the monolithic search's first rosters); else, or when that
+    fails, the monolithic search's first roster."""
+    if start is not None:
+        completed = _complete(search, start)
+        if completed is not None:
+            return completed
+    if not readers_coupled_by_hard_rules(search.problem) and not search.recorder.poll_stop():
+        by_reader = per_reader_roster(
+            search.problem,
+            search.remaining * PER_READER_SHARE,
+            workers=min(search.options.num_workers, STEP_WORKERS),
+            should_stop=search.recorder.poll_stop,
+            overrun_seconds=search.remaining * 0.9,
+        )
+        if by_reader is not None:
+            completed = _complete(search, by_reader)
+            if completed is not None:
+                return completed
+        log.info("LNS: no first roster reader by reader at %.1f s", _elapsed(search.recorder))
+    if search.recorder.poll_stop():
+        return None
+    return _first_by_search(search, search.remaining)
+
+
+def _complete(search: _Search, roster: Roster) -> _Current | None:
+    """The model's full solution for ``roster``'s assignments (None if they break a hard rule):
+    every reader-shift decision fixed, CP-SAT derives the rest."""
+    model = search.roster_model.model
+    worked = {(a.radiologist, a.shift_id) for a in roster.assignments}
+    decisions = search.roster_model.ctx.x
+    for key, var in decisions.items():
+        _fix(model, var.index, int(key in worked))
+    solver = search.solver(search.remaining, 1)
+    with cancel_watch(solver, search.recorder):
+        status = STATUSES.get(solver.solve(model), SolveStatus.UNKNOWN)
+    for var in decisions.values():
+        _free(model, var.index)
+    if not status.has_roster:
+        return None
+    current = search.read(solver)
+    search.recorder.found(current.objective, search.bound)
+    return current
+
+
+def _first_by_search(search: _Search, seconds: float) -> _Current | None:
+    """The monolithic search's first roster along the model's greedy hints: first the cheap
+    search solver.solve warms up with (when the greedy roster looks valid), then the portfolio."""
+    if search.roster_model.plausible_start:
+        found = _search_first(search, seconds * WARM_START_SHARE, cheap=True)
+        if found is not None:
+            return found
+    return _search_first(search, search.remaining, cheap=False)
+
+
+def _search_first(search: _Search, seconds: float, *, cheap: bool) -> _Current | None:
+    if seconds <= 0 or search.recorder.poll_stop():
+        return None
+    solver = search.solver(seconds, 1 if cheap else search.options.num_workers)
+    params = solver.parameters
+    params.stop_after_first_solution = True
+    if cheap:
+        params.max_number_of_conflicts = WARM_START_CONFLICTS
+        params.cp_model_presolve = False
+        params.linearization_level = 0
+    with cancel_watch(solver, search.recorder):
+        status = STATUSES.get(solver.solve(search.roster_model.model), SolveStatus.UNKNOWN)
+    if not status.has_roster:
+        return None
+    current = search.read(solver)
+    search.recorder.found(current.objective, float(solver.best_objective_bound))
+    if not cheap:
+        search.bound = max(search.bound, float(solver.best_objective_bound))
+    return current
+
+
+def _monolithic(search: _Search, current: _Current, share: float) -> _Current:
+    """One search of the whole model from ``current``: the lower bound, maybe a better roster."""
+    seconds = min(search.remaining, search.options.max_time_in_seconds * share)
+    if seconds <= 0 or search.recorder.poll_stop():
+        return current
+    search.roster_model.hint_solution(current.values)
+    solver = search.solver(seconds, search.options.num_workers)
+    with cancel_watch(solver, search.recorder):
+        status = STATUSES.get(
+            solver.solve(search.roster_model.model, search.recorder), SolveStatus.UNKNOWN
+        )
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        search.bound = max(search.bound, float(solver.best_objective_bound))
+        found = search.read(solver)
+        if found.objective <= current.objective:
+            return found
+    return current
+
+
+def _improve(
+    search: _Search, current: _Current, neighbourhoods: Mapping[str, Neighbourhood]
+) -> _Current:
+    """The LNS loop proper, until the deadline, a stop, or a proof of optimality."""
+    model = search.roster_model.model
+    rng = random.Random(search.options.random_seed)
+    kinds = [_Kind(name, fn, size=0.05) for name, fn in neighbourhoods.items()]
+    step_seconds = search.options.lns_seconds_per_step
+    decisions = [var.index for var in search.roster_model.ctx.x.values()]
+    for index in decisions:
+        _fix(model, index, current.values[index])
+    while search.remaining > 0.05 and not search.recorder.poll_stop():
+        if current.objective <= search.bound:
+            break
+        kind = rng.choices(kinds, weights=[k.score for k in kinds])[0]
+        view = LnsView(search.problem, current.roster, kind.size, rng)
+        freed = [
+            i for cell in set(kind.neighbourhood(view)) for i in search.cell_vars.get(cell, [])
+        ]
+        kind.tries += 1
+        if not freed:
+            kind.score = max(0.05, kind.score * 0.5)
+            continue
+        for index in freed:
+            _free(model, index)
+        search.roster_model.hint_solution(current.values)
+        search.steps += 1
+        workers = min(search.options.num_workers, STEP_WORKERS)
+        # larger parts get longer: the budget grows from 1x at the smallest size to 6x for all
+        seconds = step_seconds * (1 + 5 * kind.size)
+        solver = search.solver(min(seconds, search.remaining), workers)
+        with cancel_watch(solver, search.recorder):
+            status = STATUSES.get(solver.solve(model), SolveStatus.UNKNOWN)
+        improved = False
+        if status.has_roster:
+            found = search.read(solver)
+            if found.objective <= current.objective:
+                improved = found.objective < current.objective
+                current = found
+                if improved:
+                    search.recorder.found(current.objective, search.bound)
+        for index in freed:
+            _fix(model, index, current.values[index])
+        # the part solved to optimality: free more next time; out of time: free less
+        if status == SolveStatus.OPTIMAL:
+            kind.size = min(MAX_SIZE, kind.size * GROW)
+        else:
+            kind.size = max(MIN_SIZE, kind.size * SHRINK)
+        kind.wins += improved
+        kind.score = 0.8 * kind.score + 0.2 * (1.0 if improved else 0.1)
+    for index in decisions:
+        _free(model, index)
+    log.info(
+        "LNS: %d steps; %s",
+        search.steps,
+        ", ".join(f"{k.name} {k.wins}/{k.tries} size {k.size:.3f}" for k in kinds),
+    )
+    return current
+
+
+def _fix(model: cp_model.CpModel, index: int, value: int) -> None:
+    domain = model.proto.variables[index].domain  # a Boolean's domain: [lower, upper]
+    domain[0] = value
+    domain[1] = value
+
+
+def _free(model: cp_model.CpModel, index: int) -> None:
+    domain = model.proto.variables[index].domain
+    domain[0] = 0
+    domain[1] = 1

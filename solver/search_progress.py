@@ -1,0 +1,99 @@
+"""Shared by every search loop (solver.solve, solver.lns): CP-SAT statuses in product terms, the
+recorder of improving rosters, and the cancel watch."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from ortools.sat.python import cp_model
+
+from solver.roster import Progress, SolveStatus
+
+ProgressHandler = Callable[[Progress], None]
+StopCheck = Callable[[], bool]
+
+STATUSES: dict[cp_model.CpSolverStatus, SolveStatus] = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: SolveStatus.INVALID,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+}
+CANCEL_POLL_SECONDS = 0.2
+
+
+class Recorder(cp_model.CpSolverSolutionCallback):
+    """Hears each improving solution: records it, reports it, and honours a stop request."""
+
+    def __init__(
+        self, started: float, on_progress: ProgressHandler | None, should_stop: StopCheck | None
+    ) -> None:
+        super().__init__()
+        self.started = started
+        self.on_progress = on_progress
+        self.should_stop = should_stop
+        self.first_seconds: float | None = None
+        self.progress: list[Progress] = []
+        self.stopped = False
+
+    def on_solution_callback(self) -> None:
+        self.found(self.objective_value, self.best_objective_bound)
+        if self.should_stop is not None and self.should_stop():
+            self.stopped = True
+            self.stop_search()
+
+    def found(self, objective: float, bound: float) -> None:
+        """Record a roster if it improves on the last one recorded."""
+        if self.progress and objective >= self.progress[-1].objective:
+            return
+        elapsed = time.perf_counter() - self.started
+        if self.first_seconds is None:
+            self.first_seconds = elapsed
+        step = Progress(
+            objective=float(objective), best_bound=float(bound), elapsed_seconds=elapsed
+        )
+        self.progress.append(step)
+        if self.on_progress is not None:
+            self.on_progress(step)
+
+    def final(self, objective: int, bound: float) -> None:
+        """The returned roster as the last step. CP-SAT reports objectives of its presolved model,
+        where dual reductions may leave slack in penalty variables; the roster it returns is
+        postsolved to exact values, so its true objective can be lower than the last report."""
+        if not self.progress or self.progress[-1].objective != objective:
+            self.found(objective, min(bound, objective))
+
+    def poll_stop(self) -> bool:
+        """Ask ``should_stop`` between searches; remembers a yes."""
+        if not self.stopped and self.should_stop is not None and self.should_stop():
+            self.stopped = True
+        return self.stopped
+
+
+@contextmanager
+def cancel_watch(solver: cp_model.CpSolver, recorder: Recorder) -> Iterator[None]:
+    """Poll ``should_stop`` while the search runs: a long stretch without a new solution must not
+    delay a cancel."""
+    should_stop = recorder.should_stop
+    if should_stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(CANCEL_POLL_SECONDS):
+            if should_stop():
+                recorder.stopped = True
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, name="solve-cancel-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()

@@ -1,0 +1,168 @@
+"""Large-neighbourhood search: valid rosters scored as the validator scores them, never worse than
+the start, within the time limit, cancellable, with pluggable neighbourhoods."""
+
+import random
+import time
+from collections.abc import Collection
+
+from factories import avoid, cover, prefer, problem, reader, rules, shifts
+
+from solver.lns import DEFAULT_NEIGHBOURHOODS, Cell, LnsView, solve_lns, window_cells
+from solver.options import SolveOptions
+from solver.per_reader import per_reader_roster, readers_coupled_by_hard_rules
+from solver.problem import HeadcountCover, Problem
+from solver.roster import Assignment, Progress, Roster, SolveResult, SolveStatus
+from solver.solve import solve
+from solver.validate import validate
+
+DAYS = 14
+
+
+def _ward() -> Problem:
+    """Six readers, two shifts a day for two weeks, soft cover and per-reader rules only."""
+    shift_list = shifts(DAYS, "D", "E")
+    readers = [
+        reader(
+            f"r{i}",
+            availability=(prefer(i, weight=3, template="D"), avoid(i + 5, weight=2)),
+            rules=rules(
+                max_consecutive_days=4,
+                min_consecutive_days=2,
+                min_consecutive_days_off=2,
+                max_total_minutes=8 * 480,
+            ),
+        )
+        for i in range(6)
+    ]
+    return problem(
+        shift_list,
+        readers,
+        headcount_cover=cover(*(s.id for s in shift_list), required=2, weight_over=1),
+        forbidden_successions=frozenset({("E", "D")}),
+    )
+
+
+WARD = _ward()
+
+
+def _valid(result: SolveResult, problem_: Problem = WARD) -> int:
+    """The roster breaks no rule and the solver's objective is the validator's, term by term."""
+    assert result.status.has_roster
+    report = validate(problem_, result.roster)
+    assert report.messages() == []
+    assert result.objective == report.objective
+    assert {k: v for k, v in result.breakdown.items() if v} == {
+        k: v for k, v in report.breakdown.items() if v
+    }
+    assert result.progress[-1].objective == result.objective
+    assert result.best_bound is not None and result.best_bound <= result.objective
+    return report.objective
+
+
+def _options(seconds: float = 3.0, **overrides: object) -> SolveOptions:
+    return SolveOptions(
+        max_time_in_seconds=seconds,
+        num_workers=2,
+        lns_seconds_per_step=0.3,
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+def test_lns_returns_a_valid_roster_scored_like_the_validator():
+    heard: list[Progress] = []
+    result = solve_lns(WARD, _options(), on_progress=heard.append)
+    _valid(result)
+    assert heard == list(result.progress)
+    objectives = [p.objective for p in heard]
+    assert objectives == sorted(objectives, reverse=True)
+
+
+def test_solve_hands_over_to_lns_when_options_ask():
+    result = solve(WARD, _options(lns=True))
+    _valid(result)
+
+
+def test_lns_is_never_worse_than_its_start():
+    # everybody works the first two days only: valid (runs touching the start are exempt), poor
+    start = Roster(
+        assignments=tuple(
+            Assignment(r.id, f"D{day}") for r in WARD.radiologists[:4] for day in (0, 1)
+        )
+    )
+    start_objective = validate(WARD, start).objective
+    assert validate(WARD, start).messages() == []
+    result = solve_lns(WARD, _options(2.0), start=start)
+    assert _valid(result) <= start_objective
+    assert result.progress[0].objective == start_objective
+
+
+def test_lns_honours_the_time_limit():
+    started = time.perf_counter()
+    result = solve_lns(WARD, _options(1.5))
+    assert time.perf_counter() - started < 1.5 + 2.0  # model building and read-back on top
+    _valid(result)
+
+
+def test_a_stop_request_ends_lns_with_the_best_roster_so_far():
+    heard: list[Progress] = []
+    started = time.perf_counter()
+    result = solve_lns(
+        WARD, _options(60.0), on_progress=heard.append, should_stop=lambda: bool(heard)
+    )
+    assert time.perf_counter() - started < 10
+    assert result.status == SolveStatus.FEASIBLE
+    assert result.objective == heard[-1].objective
+    _valid(result)
+
+
+def test_a_plugged_in_neighbourhood_is_used_and_bounds_what_changes():
+    asked: list[float] = []
+    start = Roster()  # nobody works: every minimum-run rule holds trivially
+
+    def first_reader_only(view: LnsView) -> Collection[Cell]:
+        asked.append(view.size)
+        assert view.problem is WARD
+        return window_cells(view, ["r0"])
+
+    result = solve_lns(
+        WARD,
+        _options(1.5),
+        start=start,
+        neighbourhoods={"first": first_reader_only},
+        monolithic_share=0.0,
+    )
+    _valid(result)
+    assert asked
+    assert result.roster.assignments  # r0 took shifts: uncovered shifts cost 100 each
+    assert {a.radiologist for a in result.roster.assignments} == {"r0"}
+    assert result.objective < validate(WARD, start).objective
+
+
+def test_default_neighbourhoods_free_known_cells_of_the_requested_size():
+    roster = Roster()
+    for name, neighbourhood in DEFAULT_NEIGHBOURHOODS.items():
+        view = LnsView(WARD, roster, 0.25, random.Random(3))
+        cells = set(neighbourhood(view))
+        assert cells, name
+        readers = {r.id for r in WARD.radiologists}
+        assert all(r in readers and 0 <= d < DAYS for r, d in cells), name
+        assert len(cells) < len(readers) * DAYS, name
+
+
+def test_per_reader_roster_is_valid_and_prices_cover_at_the_margin():
+    assert not readers_coupled_by_hard_rules(WARD)
+    roster = per_reader_roster(WARD, 6.0, workers=1)
+    assert roster is not None
+    report = validate(WARD, roster)
+    assert report.messages() == []
+    assert report.objective < validate(WARD, Roster()).objective
+    staffed = [sum(1 for a in roster.assignments if a.shift_id == s.id) for s in WARD.shifts]
+    # a place already filled makes the next reader pay excess, an open one saves 100: no doubling
+    assert max(staffed) <= 2
+
+
+def test_hard_cover_couples_readers():
+    coupled = problem(
+        shifts(2), [reader("a"), reader("b")], headcount_cover=(HeadcountCover("D0", 1, hard=True),)
+    )
+    assert readers_coupled_by_hard_rules(coupled)
