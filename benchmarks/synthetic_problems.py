@@ -54,6 +54,9 @@ TEMPLATES = (
     ("OC", ShiftKind.ON_CALL, 16, 960, (0, 1, 2, 3, 4, 5, 6)),
 )
 DEMAND_SHARE = {"DAY": 0.55, "WKD": 0.2, "EVE": 0.25, "NGT": 0.12}
+# On-call from home counts a quarter toward working time, as the product's default
+# (scheduler.problem_builder, ``on_call_work_fraction``).
+ON_CALL_WORK_FRACTION = 0.25
 
 
 def synthetic_problem(
@@ -95,6 +98,11 @@ def synthetic_problem(
                         region=region.id,
                         remote=True,
                         units=0 if kind == ShiftKind.ON_CALL else None,
+                        work_minutes=(
+                            round(minutes * ON_CALL_WORK_FRACTION)
+                            if kind == ShiftKind.ON_CALL
+                            else None
+                        ),
                     )
                 )
     people = [_reader(rng, i, region_list, sites_of, days) for i in range(readers)]
@@ -174,7 +182,10 @@ def _demand(
 ) -> list[ReadingDemand]:
     """Spread ``load`` x the reading hours over pools, by template share and region size."""
     capacity_hours = sum(p.rules.max_average_weekly_minutes or 0 for p in people) / 60 * days / 7
-    capacity_hours *= 0.8  # on-call, leave and rest rules take their share
+    # on-call (one reader per region and night) takes its counted hours: a large share of a small
+    # department's time, a small one nationally
+    capacity_hours -= sum(s.counted_minutes for s in shifts if s.kind == ShiftKind.ON_CALL) / 60
+    capacity_hours *= 0.8  # leave, rest and weekend rules take their share
     weights = {r.id: (0.5 if r.sparse else 1.0) * rng.uniform(0.7, 1.3) for r in region_list}
     total_weight = sum(weights.values())
     per_template: dict[str, int] = {}
