@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from solver.checks import ensure_valid
-from solver.kpis import compute_kpis
 from solver.model import RosterModel, build_model
 from solver.options import SolveOptions
 from solver.per_reader import per_reader_roster, readers_coupled_by_hard_rules
@@ -299,19 +298,14 @@ def run_lns(
     )
     if search.bound < current.objective:
         current = _improve(search, current, neighbourhoods)
-    recorder.final(current.objective, search.bound)
-    solved = time.perf_counter() - recorder.started
     optimal = search.bound >= current.objective
-    return SolveResult(
+    return recorder.result(
+        problem,
         SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
-        roster=current.roster,
-        wall_seconds=solved,
-        objective=current.objective,
-        best_bound=min(search.bound, float(current.objective)),
-        first_feasible_seconds=recorder.first_seconds or solved,
-        breakdown=current.breakdown,
-        kpis=compute_kpis(problem, current.roster),
-        progress=tuple(recorder.progress),
+        current.roster,
+        current.objective,
+        search.bound,
+        current.breakdown,
     )
 
 

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 
 from ortools.sat.python import cp_model
 
-from solver.roster import Progress, SolveStatus
+from solver.kpis import compute_kpis
+from solver.problem import Problem
+from solver.roster import Progress, Roster, SolveResult, SolveStatus
 
 ProgressHandler = Callable[[Progress], None]
 StopCheck = Callable[[], bool]
@@ -65,6 +67,31 @@ class Recorder(cp_model.CpSolverSolutionCallback):
         postsolved to exact values, so its true objective can be lower than the last report."""
         if not self.progress or self.progress[-1].objective != objective:
             self.found(objective, min(bound, objective))
+
+    def result(
+        self,
+        problem: Problem,
+        status: SolveStatus,
+        roster: Roster,
+        objective: int,
+        bound: float,
+        breakdown: dict[str, int],
+    ) -> SolveResult:
+        """The answer for a search that ends with ``roster``: recorded as the last step, timed from
+        the start, with its KPIs and the whole progress history."""
+        self.final(objective, bound)
+        solved = time.perf_counter() - self.started
+        return SolveResult(
+            status,
+            roster=roster,
+            wall_seconds=solved,
+            objective=objective,
+            best_bound=min(bound, float(objective)),
+            first_feasible_seconds=self.first_seconds or solved,
+            breakdown=breakdown,
+            kpis=compute_kpis(problem, roster),
+            progress=tuple(self.progress),
+        )
 
     def poll_stop(self) -> bool:
         """Ask ``should_stop`` between searches; remembers a yes."""

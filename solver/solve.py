@@ -22,7 +22,6 @@ from ortools.sat.python import cp_model
 
 from solver.checks import ensure_valid
 from solver.explain import explain_infeasibility, obvious_conflicts
-from solver.kpis import compute_kpis
 from solver.lns import LNS_AUTO_DECISIONS, run_lns
 from solver.model import RosterModel, build_model
 from solver.options import SolveOptions
@@ -102,18 +101,8 @@ def solve(
                 best = _Found(SolveStatus.INFEASIBLE, Roster(), {}, math.inf)
 
     if best is not None and best.status.has_roster:
-        recorder.final(best.objective, best.bound)
-        solved = time.perf_counter() - started
-        return SolveResult(
-            best.status,
-            roster=best.roster,
-            wall_seconds=solved,
-            objective=best.objective,
-            best_bound=min(best.bound, float(best.objective)),
-            first_feasible_seconds=recorder.first_seconds or solved,
-            breakdown=best.breakdown,
-            kpis=compute_kpis(problem, best.roster),
-            progress=tuple(recorder.progress),
+        return recorder.result(
+            problem, best.status, best.roster, best.objective, best.bound, best.breakdown
         )
     if best is not None and best.status == SolveStatus.INFEASIBLE:
         explanation = explain_infeasibility(problem, options)
