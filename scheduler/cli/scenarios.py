@@ -359,22 +359,7 @@ def recommend_command(
     except PlannerErrors as exc:
         raise _fail(exc) from exc
     out = {
-        "budget": advice.budget,
-        "status": advice.status,
-        "candidates": advice.candidates,
-        "demand_hours": advice.demand_hours,
-        "covered_before_hours": advice.covered_before_hours,
-        "covered_after_hours": advice.covered_after_hours,
-        "grants": [
-            {
-                "radiologist": g.grant.radiologist,
-                "name": g.name,
-                "region": g.grant.region,
-                "kind": g.grant.kind,
-                "marginal_hours": g.marginal_hours,
-            }
-            for g in advice.grants
-        ],
+        **advice.summary(),
         "by_region": {
             region: {"demand_hours": d, "covered_before_hours": b, "covered_after_hours": a}
             for region, (d, b, a) in advice.by_region.items()

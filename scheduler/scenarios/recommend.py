@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from math import comb
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ortools.graph.python import max_flow
@@ -107,6 +108,27 @@ class Recommendation:
     by_region: dict[str, tuple[float, float, float]]  # region -> (demand, before, after) hours
     candidates: int
     wall_seconds: float
+
+    def summary(self) -> dict[str, Any]:
+        """The recommendation as JSON-ready data (API and CLI); ``by_region`` is left out."""
+        return {
+            "budget": self.budget,
+            "status": self.status,
+            "candidates": self.candidates,
+            "demand_hours": self.demand_hours,
+            "covered_before_hours": self.covered_before_hours,
+            "covered_after_hours": self.covered_after_hours,
+            "grants": [
+                {
+                    "radiologist": g.grant.radiologist,
+                    "name": g.name,
+                    "region": g.grant.region,
+                    "kind": g.grant.kind,
+                    "marginal_hours": g.marginal_hours,
+                }
+                for g in self.grants
+            ],
+        }
 
 
 def build_aggregate(problem: Problem) -> Aggregate:

@@ -204,24 +204,7 @@ def api_recommend_licences(
         advice = recommend_licences(problem, budget, time_limit=10.0, num_workers=2)
     except RecommendError as exc:
         raise FieldError("period_id", str(exc)) from exc
-    return {
-        "budget": advice.budget,
-        "status": advice.status,
-        "candidates": advice.candidates,
-        "demand_hours": advice.demand_hours,
-        "covered_before_hours": advice.covered_before_hours,
-        "covered_after_hours": advice.covered_after_hours,
-        "grants": [
-            {
-                "radiologist": g.grant.radiologist,
-                "name": g.name,
-                "region": g.grant.region,
-                "kind": g.grant.kind,
-                "marginal_hours": g.marginal_hours,
-            }
-            for g in advice.grants
-        ],
-    }
+    return advice.summary()
 
 
 @router.get("/rosters/{roster_id}/register")
