@@ -72,37 +72,10 @@ def build_model(problem: Problem, *, guarded: bool = False) -> RosterModel:
     penalties = tuple(penalty for family in FAMILIES for penalty in family(ctx))
     if guarded:
         return RosterModel(ctx, reading, penalties)
-    _cap_weekend_days(ctx)
     ctx.model.minimize(_objective(penalties))
     start = starting_roster(ctx, reading)
     _add_hints(ctx, reading, start)
     return RosterModel(ctx, reading, penalties, plausible_start=start.plausible)
-
-
-def _cap_weekend_days(ctx: ModelContext) -> None:
-    """Each reader works at most the weekend days of their allowed weekends: a valid, redundant
-    row per reader that CP-SAT's LP relaxation sees.
-
-    The weekend rule itself bounds "works weekend k" literals, each a max of that weekend's shift
-    variables; the LP relaxation of a max lets a literal of 1/2 carry a full Saturday and a full
-    Sunday, so it promised every reader every weekend and a department's weekend cover that no
-    roster can give. With at most one shift a day (hard in a normal solve), a reader allowed
-    ``room`` weekends works at most the days of their ``room`` longest weekends.
-    """
-    model = ctx.model
-    sizes = sorted((len(days) for days in ctx.weekend_days.values()), reverse=True)
-    for reader in ctx.problem.radiologists:
-        limit = reader.rules.max_weekends
-        if limit is None:
-            continue
-        room = max(0, limit - reader.history.weekends_worked)
-        most = sum(sizes[:room])
-        by_day = ctx.slots_by_day[reader.id]
-        weekend = [
-            s.var for day, slots in by_day.items() if ctx.problem.is_weekend(day) for s in slots
-        ]
-        if len(weekend) > most:
-            model.add(cp_model.LinearExpr.sum(weekend) <= most)
 
 
 def _objective(penalties: tuple[Penalty, ...]) -> Any:
