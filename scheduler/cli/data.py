@@ -177,7 +177,7 @@ def demo(
                 on_event=view,
             )
             view.solved(ran.solve)
-            solved = None if ran.solve is None else solve_cli._summary(ran.solve)
+            solved = None if ran.solve is None else solve_cli.outcome_summary(ran.solve)
     except DataImportError as exc:
         _print_problems(exc)
         raise typer.Exit(1) from None
@@ -185,7 +185,7 @@ def demo(
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1 if isinstance(exc, DemoError) else 2) from None
     if solved is not None:
-        solve_cli._print_summary(solved)
+        solve_cli.print_outcome_summary(solved)
         if solved["version"] is None:  # no roster found in the time limit
             raise typer.Exit(1)
 

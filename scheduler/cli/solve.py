@@ -43,14 +43,14 @@ def solve_command(
             if reference is not None:
                 reference_id = get_roster(session=session, period_id=period, version=reference).id
             outcome = _solve_with_progress(session, period, options, reference_id, quiet=as_json)
-            summary = _summary(outcome)
+            summary = outcome_summary(outcome)
     except (BuildError, RosterNotFound) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     if as_json:
         print(json.dumps(summary, default=str))
     else:
-        _print_summary(summary)
+        print_outcome_summary(summary)
     if outcome.roster is None:
         raise typer.Exit(1)
 
@@ -89,7 +89,7 @@ def _solve_with_progress(
     return outcome
 
 
-def _summary(outcome: SolveOutcome) -> dict[str, Any]:
+def outcome_summary(outcome: SolveOutcome) -> dict[str, Any]:
     result = outcome.result
     return {
         "period": outcome.built.period_id,
@@ -108,7 +108,7 @@ def _summary(outcome: SolveOutcome) -> dict[str, Any]:
     }
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
+def print_outcome_summary(summary: dict[str, Any]) -> None:
     console.print(
         f"Period {summary['period']}: [bold]{summary['status']}[/bold], "
         f"objective {summary['objective']}, bound {summary['best_bound']}, "
