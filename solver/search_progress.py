@@ -55,7 +55,9 @@ class Recorder(cp_model.CpSolverSolutionCallback):
         if self.first_seconds is None:
             self.first_seconds = elapsed
         step = Progress(
-            objective=float(objective), best_bound=float(bound), elapsed_seconds=elapsed
+            objective=float(objective),
+            best_bound=max(float(bound), 0.0),
+            elapsed_seconds=elapsed,
         )
         self.progress.append(step)
         if self.on_progress is not None:
@@ -86,7 +88,7 @@ class Recorder(cp_model.CpSolverSolutionCallback):
             roster=roster,
             wall_seconds=solved,
             objective=objective,
-            best_bound=min(bound, float(objective)),
+            best_bound=_valid_bound(bound, objective),
             first_feasible_seconds=self.first_seconds or solved,
             breakdown=breakdown,
             kpis=compute_kpis(problem, roster),
@@ -98,6 +100,14 @@ class Recorder(cp_model.CpSolverSolutionCallback):
         if not self.stopped and self.should_stop is not None and self.should_stop():
             self.stopped = True
         return self.stopped
+
+
+def _valid_bound(bound: float, objective: int) -> float:
+    """CP-SAT's bound, at least 0 and at most the objective. Every penalty term is >= 0
+    (solver.checks rejects negative weights), so 0 is always a valid bound; CP-SAT's early bounds
+    can be negative because a wish is scored ``weight x (1 - matching shifts)`` before the
+    one-shift-a-day rows reach its bound."""
+    return min(max(bound, 0.0), float(objective))
 
 
 @contextmanager

@@ -239,3 +239,6 @@ def test_every_roster_passes_the_validator(solve_valid, problem):
             assert len(explanation) >= 2
     else:
         assert result.status.has_roster
+        # every penalty is >= 0, so a reported bound below 0 would be no bound at all
+        assert result.best_bound is not None and 0 <= result.best_bound <= result.objective
+        assert all(step.best_bound >= 0 for step in result.progress)
