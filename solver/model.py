@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,15 @@ class RosterModel:
             sorted(Assignment(r, s) for (r, s), var in self.ctx.x.items() if solution[var.index])
         )
         return Roster(assignments=assignments, allocations=self.reading.allocations(solution))
+
+    def minimize(self, terms: Collection[str] = TERMS) -> None:
+        """Make the objective the penalties of ``terms`` only (all of them by default); the rules
+        stay. A search phase may aim at one term first (solver.cover_phase)."""
+        self.model.minimize(_objective(tuple(p for p in self.penalties if p.term in terms)))
+
+    def has_term(self, term: str) -> bool:
+        """Whether ``term`` has a penalty the search can change (not only constants)."""
+        return any(p.term == term and not isinstance(p.expr, int) for p in self.penalties)
 
     def hint_solution(self, values: list[int]) -> None:
         """Hint every variable with a full solution of this model (values by variable index)."""

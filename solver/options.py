@@ -19,6 +19,8 @@ class SolveOptions:
     chooses it for large models (``solver.lns.LNS_AUTO_DECISIONS`` reader-shift variables or more)
     whose greedy starting roster breaks a hard rule.
     ``lns_seconds_per_step``: the time budget of one neighbourhood's search.
+    ``cover_first``: search the cover penalties alone for part of the time before the whole
+    objective (solver.cover_phase); ``None`` does so when the objective has fairness terms.
     """
 
     max_time_in_seconds: float = 30.0
@@ -30,6 +32,7 @@ class SolveOptions:
     warm_start: bool = True
     lns: bool | None = None
     lns_seconds_per_step: float = 1.0
+    cover_first: bool | None = None
 
     def __post_init__(self) -> None:
         if self.max_time_in_seconds <= 0:

@@ -9,18 +9,20 @@ roster) along the model's hints: the greedy starting roster (solver.starting_ros
 when the greedy believes it meets every hard rule. On large problems CP-SAT's full portfolio can
 take minutes to find any roster; from the warm roster, handed over as a complete hint, it starts
 improving as soon as its presolve is done. The warm roster is also the answer if the main search
-finds nothing better in time.
+finds nothing better in time. When the objective has fairness terms, a phase on the cover
+penalties alone comes next (solver.cover_phase), and its roster is the main search's hint.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
 from solver.checks import ensure_valid
+from solver.cover_phase import COVER_PHASE_SHARE, search_cover_first, wants_cover_phase
 from solver.explain import explain_infeasibility, obvious_conflicts
 from solver.lns import LNS_AUTO_DECISIONS, run_lns
 from solver.model import RosterModel, build_model
@@ -89,9 +91,12 @@ def solve(
     best = warm
     if warm is None or warm.status == SolveStatus.FEASIBLE:
         remaining = options.max_time_in_seconds - (time.perf_counter() - search_started)
+        if remaining > 0 and not recorder.stopped and wants_cover_phase(options, roster_model):
+            best = _better(_cover_phase(roster_model, options, remaining, recorder), best)
+            remaining = options.max_time_in_seconds - (time.perf_counter() - search_started)
         if remaining > 0 and not recorder.stopped:
             cp_status, main = _main_search(roster_model, options, remaining, recorder)
-            best = _better(main, warm)
+            best = _better(main, best)
             if cp_status == cp_model.MODEL_INVALID:
                 explanation: tuple[str, ...] = (
                     f"CP-SAT rejected the model: {roster_model.model.validate()}",
@@ -152,6 +157,21 @@ def _warm_start(
     return found
 
 
+def _cover_phase(
+    roster_model: RosterModel, options: SolveOptions, remaining: float, recorder: Recorder
+) -> _Found | None:
+    cp_status, solver = search_cover_first(
+        roster_model, options, remaining * COVER_PHASE_SHARE, recorder
+    )
+    status = STATUSES.get(cp_status, SolveStatus.UNKNOWN)
+    if not status.has_roster:
+        return None
+    # its bound is one of the cover alone: still valid, every other term being >= 0
+    found = _read(roster_model, solver, SolveStatus.FEASIBLE)
+    recorder.found(found.objective, found.bound)
+    return found
+
+
 def _main_search(
     roster_model: RosterModel, options: SolveOptions, seconds: float, recorder: Recorder
 ) -> tuple[cp_model.CpSolverStatus, _Found | None]:
@@ -178,14 +198,17 @@ def _read(roster_model: RosterModel, solver: cp_model.CpSolver, status: SolveSta
     )
 
 
-def _better(main: _Found | None, warm: _Found | None) -> _Found | None:
-    """The main search's roster unless the warm one is strictly better (a stop or time limit may
-    leave the main search without a roster, or with its hint only)."""
-    if main is None:
-        return warm
-    if warm is None or main.objective <= warm.objective:
-        return main
-    return _Found(SolveStatus.FEASIBLE, warm.roster, warm.breakdown, max(main.bound, warm.bound))
+def _better(later: _Found | None, earlier: _Found | None) -> _Found | None:
+    """The later search's roster unless the earlier one is strictly better (a stop or time limit
+    may leave a search without a roster, or with its hint only), with the better of both bounds."""
+    if later is None:
+        return earlier
+    if earlier is None:
+        return later
+    bound = max(later.bound, earlier.bound)
+    if later.objective <= earlier.objective:
+        return replace(later, bound=bound)
+    return _Found(SolveStatus.FEASIBLE, earlier.roster, earlier.breakdown, bound)
 
 
 def _without_roster(
