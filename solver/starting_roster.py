@@ -184,7 +184,8 @@ class _ReaderPlan:
         if shortest_off and shortest_off > 1:
             for step in (-1, 1):
                 for gap in range(1, shortest_off):
-                    if day + step * (gap + 1) in worked:
+                    between = (day + step * k for k in range(1, gap + 1))
+                    if day + step * (gap + 1) in worked and not any(d in worked for d in between):
                         return False  # would leave `gap` days off between two worked days
         return True
 

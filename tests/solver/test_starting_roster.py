@@ -1,5 +1,7 @@
 """The greedy starting roster: within the per-reader hard rules it checks, and filling cover."""
 
+import dataclasses
+
 from factories import cover, national_problem, problem, reader, rules, shifts
 
 from solver.model import build_model
@@ -49,3 +51,26 @@ def test_a_start_short_of_a_minimum_is_not_plausible():
 def test_a_start_meeting_every_rule_is_plausible():
     model = build_model(national_problem(num_readers=40, num_regions=2, num_days=7))
     assert model.plausible_start
+
+
+def test_runs_longer_than_the_days_off_minimum_are_allowed():
+    # a minimum of 2 days off between runs must not cap the runs themselves
+    p = problem(
+        shifts(5),
+        [reader("r1", rules=rules(min_consecutive_days_off=2))],
+        headcount_cover=cover("D0", "D1", "D2", "D3", "D4"),
+    )
+    worked = sorted(a.shift_id for a in _as_roster(p).assignments)
+    assert worked == ["D0", "D1", "D2", "D3", "D4"]
+
+
+def test_a_valid_reference_roster_is_kept_whatever_order_it_comes_in():
+    # the reference is taken in (reader, shift id) order: D13 before D9 before N8
+    p = national_problem(num_readers=24, num_regions=2, num_days=14, seed=3)
+    kept = {("rad0001", "R01-C7"), ("rad0001", "R01-N8"), ("rad0001", "R01-D11")}
+    kept |= {("rad0001", "R01-D12"), ("rad0001", "R01-D13")}
+    reference = Roster(assignments=tuple(sorted(Assignment(r, s) for r, s in kept)))
+    assert [v for v in validate(p, reference).violations if v.radiologist == "rad0001"] == []
+    p = dataclasses.replace(p, reference=frozenset(kept))
+    model = build_model(p)
+    assert kept <= starting_roster(model.ctx, model.reading).assignments
