@@ -13,10 +13,10 @@ Wishes and follow-the-sun stay out of the phase too: in three paired runs with t
 final totals were 61,675, 81,126 and 61,032 against 52,573, 69,118 and 64,056 without. Change
 from a reference roster stays in, so a re-solve after manual edits starts near the edited roster.
 
-The objective stays the weighted sum: the phase only chooses where the search starts. Its roster
-becomes the complete hint of the main search, and it is the answer if that search finds nothing
-better. The cover-only optimum is a valid lower bound of the whole objective too, because every
-other term is >= 0.
+The objective stays the weighted sum: the phase only chooses where the search starts. Each roster
+it finds is scored by the whole objective; the best so scored becomes the complete hint of the
+main search, and it is the answer if that search finds nothing better. The cover-only optimum
+is a valid lower bound of the whole objective too, because every other term is >= 0.
 
 It runs when the objective has both cover and fairness penalties (``SolveOptions.cover_first``
 overrides); without fairness (e.g. Curtois-Qu instances: cover and requests only) it measured no
@@ -24,6 +24,8 @@ gain.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -42,11 +44,22 @@ def wants_cover_phase(options: SolveOptions, roster_model: RosterModel) -> bool:
     return roster_model.has_term("cover") and roster_model.has_term("fairness")
 
 
+@dataclass(frozen=True)
+class PhaseRoster:
+    """The phase's roster that is best by the whole objective: not always its last, which is best
+    on cover alone."""
+
+    solution: list[int]  # values by variable index
+    breakdown: dict[str, int]
+    bound: float  # of the cover alone: a bound of the whole objective too
+
+
 def search_cover_first(
     roster_model: RosterModel, options: SolveOptions, seconds: float, recorder: Recorder
-) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
-    """Search the cover penalties alone for ``seconds``; on a roster, hint it completely. The
-    model's objective is the whole one again on return."""
+) -> tuple[cp_model.CpSolverStatus, PhaseRoster | None]:
+    """Search the cover penalties alone for ``seconds``; return the roster best by the whole
+    objective among those heard, hinted completely. The model's objective is the whole one again
+    on return."""
     roster_model.minimize(COVER_TERMS)
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -54,29 +67,35 @@ def search_cover_first(
     params.num_workers = options.num_workers
     params.random_seed = options.random_seed
     params.log_search_progress = options.log_search_progress
+    heard = _WholeObjective(roster_model, recorder)
     try:
         with cancel_watch(solver, recorder):
-            cp_status = solver.solve(roster_model.model, _WholeObjective(roster_model, recorder))
+            cp_status = solver.solve(roster_model.model, heard)
     finally:
         roster_model.minimize(TERMS)
-    if cp_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        roster_model.hint_solution(list(solver.response_proto.solution))
-    return cp_status, solver
+    best = heard.best
+    if best is not None:
+        best = replace(best, bound=max(best.bound, solver.best_objective_bound))
+        roster_model.hint_solution(best.solution)
+    return cp_status, best
 
 
 class _WholeObjective(cp_model.CpSolverSolutionCallback):
-    """Reports each roster of the phase by its whole objective, so progress stays comparable with
-    the main search's; the phase's own objective is the cover alone."""
+    """Scores each roster of the phase by the whole objective, reports it as progress and keeps
+    the best; the phase's own objective is the cover alone."""
 
     def __init__(self, roster_model: RosterModel, recorder: Recorder) -> None:
         super().__init__()
-        self.penalties = roster_model.penalties
+        self.roster_model = roster_model
         self.recorder = recorder
+        self.best: PhaseRoster | None = None
 
     def on_solution_callback(self) -> None:
-        whole = sum(
-            p.weight * (p.expr if isinstance(p.expr, int) else int(self.value(p.expr)))
-            for p in self.penalties
-        )
+        breakdown = self.roster_model.breakdown(self)
+        whole = sum(breakdown.values())
+        if self.best is not None and whole >= sum(self.best.breakdown.values()):
+            return
         # the cover-only bound is a bound of the whole objective: every other term is >= 0
-        self.recorder.found(whole, self.best_objective_bound)
+        bound = self.best_objective_bound
+        self.best = PhaseRoster(list(self.response_proto.solution), breakdown, bound)
+        self.recorder.found(whole, bound)

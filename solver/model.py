@@ -25,6 +25,8 @@ from solver.problem import Availability, Problem, Radiologist, Shift, ShiftKind
 from solver.roster import Assignment, Roster
 from solver.starting_roster import StartingRoster, starting_roster
 
+ValueSource = cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+
 # breakdown keys, in display order
 TERMS = ("cover", "preferences", "fairness", "change", "follow_the_sun")
 
@@ -43,7 +45,10 @@ class RosterModel:
 
     def read_roster(self, solver: cp_model.CpSolver) -> Roster:
         # one copy of the solution vector: reading it per variable is slow on large models
-        solution = list(solver.response_proto.solution)
+        return self.roster_from(list(solver.response_proto.solution))
+
+    def roster_from(self, solution: list[int]) -> Roster:
+        """The roster of a full solution of this model (values by variable index)."""
         assignments = tuple(
             sorted(Assignment(r, s) for (r, s), var in self.ctx.x.items() if solution[var.index])
         )
@@ -65,10 +70,11 @@ class RosterModel:
         hint.vars.extend(range(len(values)))
         hint.values.extend(values)
 
-    def breakdown(self, solver: cp_model.CpSolver) -> dict[str, int]:
+    def breakdown(self, solution: ValueSource) -> dict[str, int]:
+        """Objective terms of the solution a solver holds, or a solution callback is hearing."""
         totals = dict.fromkeys(TERMS, 0)
         for penalty in self.penalties:
-            totals[penalty.term] += penalty.weight * int(solver.value(penalty.expr))
+            totals[penalty.term] += penalty.weight * int(solution.value(penalty.expr))
         return totals
 
 

@@ -160,16 +160,11 @@ def _warm_start(
 def _cover_phase(
     roster_model: RosterModel, options: SolveOptions, remaining: float, recorder: Recorder
 ) -> _Found | None:
-    cp_status, solver = search_cover_first(
-        roster_model, options, remaining * COVER_PHASE_SHARE, recorder
-    )
-    status = STATUSES.get(cp_status, SolveStatus.UNKNOWN)
-    if not status.has_roster:
+    _, best = search_cover_first(roster_model, options, remaining * COVER_PHASE_SHARE, recorder)
+    if best is None:
         return None
-    # its bound is one of the cover alone: still valid, every other term being >= 0
-    found = _read(roster_model, solver, SolveStatus.FEASIBLE)
-    recorder.found(found.objective, found.bound)
-    return found
+    roster = roster_model.roster_from(best.solution)
+    return _Found(SolveStatus.FEASIBLE, roster, best.breakdown, best.bound)
 
 
 def _main_search(
