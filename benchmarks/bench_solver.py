@@ -2,7 +2,7 @@
 
     python benchmarks/bench_solver.py [--department-seconds 60] [--national-seconds 300]
         [--sizes 50,200,500,1000] [--workers 2] [--seed 0] [--skip-department] [--skip-national]
-        [--department-method auto] [--national-method auto]
+        [--department-method auto] [--national-method auto|monolithic|lns|lns-regions|parts]
 
 Department: 40 radiologists x 3 regions x 28 days (benchmarks.synthetic_problems: leave blocks,
 wishes, hard on-call per region and night, reading demand per site and subspecialty): time to the
@@ -39,8 +39,9 @@ from solver.lns import DEFAULT_NEIGHBOURHOODS, solve_lns  # noqa: E402
 from solver.model import build_model  # noqa: E402
 from solver.neighbourhoods import TELERADIOLOGY_NEIGHBOURHOODS  # noqa: E402
 from solver.options import SolveOptions  # noqa: E402
+from solver.part_search import search_parts  # noqa: E402
 from solver.problem import Problem  # noqa: E402
-from solver.roster import SolveResult  # noqa: E402
+from solver.roster import Progress, SolveResult  # noqa: E402
 from solver.solve import solve  # noqa: E402
 from solver.validate import validate  # noqa: E402
 
@@ -74,9 +75,10 @@ class Run:
         return (self.objective - self.bound) / max(1.0, abs(self.objective))
 
 
-# how to solve: solver.solve's own choice, the monolithic CP-SAT search, or LNS (solver.lns) with
-# its general neighbourhoods or with the region / week ones of solver.neighbourhoods as well
-METHODS = ("auto", "monolithic", "lns", "lns-regions")
+# how to solve: solver.solve's own choice, the monolithic CP-SAT search, LNS (solver.lns) with
+# its general neighbourhoods or with the region / week ones of solver.neighbourhoods as well, or
+# the search over parts solved as problems of their own (solver.part_search)
+METHODS = ("auto", "monolithic", "lns", "lns-regions", "parts")
 
 
 def run_method(problem: Problem, method: str, options: SolveOptions) -> SolveResult:
@@ -84,8 +86,19 @@ def run_method(problem: Problem, method: str, options: SolveOptions) -> SolveRes
         return solve(problem, options)
     if method == "monolithic":
         return solve(problem, replace(options, lns=False))
+    if method == "parts":
+        return search_parts(problem, options, on_progress=print_progress)
     kinds = TELERADIOLOGY_NEIGHBOURHOODS if method == "lns-regions" else DEFAULT_NEIGHBOURHOODS
     return solve_lns(problem, options, neighbourhoods=kinds)
+
+
+def print_progress(step: Progress) -> None:
+    """The objective over time, as it improves (the run's own child process prints it)."""
+    print(
+        f"    {step.elapsed_seconds:6.1f} s  objective {step.objective:10.0f}  "
+        f"bound {step.best_bound:8.0f}  ({load()})",
+        flush=True,
+    )
 
 
 def measure(

@@ -19,13 +19,10 @@ solver.lns's general ones.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
 
 from solver.lns import DEFAULT_NEIGHBOURHOODS, Cell, LnsView, Neighbourhood
-from solver.problem import Problem
-from solver.roster import Roster
+from solver.region_facts import licensed_readers, linked_region_pairs, shortfall_by_region_day
 
 # a window a little longer than a week, so consecutive windows overlap
 MIN_WINDOW_DAYS, MAX_WINDOW_DAYS = 3, 10
@@ -33,7 +30,7 @@ MIN_WINDOW_DAYS, MAX_WINDOW_DAYS = 3, 10
 
 def region_window(view: LnsView) -> list[Cell]:
     """The readers licensed in one random region over a window of days."""
-    licensed = _licensed(view.problem)
+    licensed = licensed_readers(view.problem)
     if not licensed:
         return []
     region = view.rng.choice(sorted(licensed))
@@ -42,22 +39,22 @@ def region_window(view: LnsView) -> list[Cell]:
 
 def region_pair_window(view: LnsView) -> list[Cell]:
     """The readers of two regions that share licensed readers, over a window of days."""
-    pairs = _linked_pairs(view.problem)
+    pairs = linked_region_pairs(view.problem)
     if not pairs:
         return region_window(view)
     first, second = view.rng.choices(list(pairs), weights=list(pairs.values()))[0]
-    licensed = _licensed(view.problem)
+    licensed = licensed_readers(view.problem)
     readers = sorted(licensed[first] | licensed[second])
     return _cells(view, readers, _random_start(view))
 
 
 def shortfall_window(view: LnsView) -> list[Cell]:
     """The readers of a region where demand goes unread, over a window around such a day."""
-    short = _shortfall_by_region_day(view)
+    short = shortfall_by_region_day(view.problem, view.roster)
     if not short:
         return region_window(view)
     (region, day), _ = view.rng.choices(list(short.items()), weights=list(short.values()))[0]
-    readers = sorted(_licensed(view.problem)[region])
+    readers = sorted(licensed_readers(view.problem)[region])
     length = _window_length(view, len(readers))
     start = max(0, min(view.problem.num_days - length, day - view.rng.randrange(length)))
     return _cells(view, readers, start, length)
@@ -98,67 +95,3 @@ def _window_length(view: LnsView, readers: int) -> int:
 
 def _random_start(view: LnsView) -> int:
     return view.rng.randrange(view.problem.num_days)
-
-
-T = TypeVar("T")
-# facts about the problem and the current roster, recomputed only when they change (by identity:
-# problems hold dicts, so they do not hash)
-_memo: dict[tuple[str, int], tuple[object, object]] = {}
-
-
-def _remember(name: str, key: object, compute: Callable[[], T]) -> T:
-    held = _memo.get((name, id(key)))
-    if held is not None and held[0] is key:
-        return held[1]  # type: ignore[return-value]
-    for stale in [k for k in _memo if k[0] == name]:
-        del _memo[stale]
-    value = compute()
-    _memo[name, id(key)] = (key, value)
-    return value
-
-
-def _licensed(problem: Problem) -> dict[str, frozenset[str]]:
-    """Region -> the readers holding a licence for it (on any date)."""
-    return _remember("licensed", problem, lambda: _licensed_now(problem))
-
-
-def _licensed_now(problem: Problem) -> dict[str, frozenset[str]]:
-    readers: dict[str, set[str]] = defaultdict(set)
-    for reader in problem.radiologists:
-        for licence in reader.licences:
-            readers[licence.region].add(reader.id)
-    return {region: frozenset(ids) for region, ids in readers.items()}
-
-
-def _linked_pairs(problem: Problem) -> dict[tuple[str, str], int]:
-    """(region a, region b), a < b -> how many readers hold licences for both."""
-    return _remember("pairs", problem, lambda: _linked_pairs_now(problem))
-
-
-def _linked_pairs_now(problem: Problem) -> dict[tuple[str, str], int]:
-    pairs: Counter[tuple[str, str]] = Counter()
-    for reader in problem.radiologists:
-        regions = sorted({licence.region for licence in reader.licences})
-        for i, first in enumerate(regions):
-            for second in regions[i + 1 :]:
-                pairs[first, second] += 1
-    return dict(pairs)
-
-
-def _shortfall_by_region_day(view: LnsView) -> dict[tuple[str, int], int]:
-    """Weighted reading units the current roster leaves unread, by (shift region, day)."""
-    return _remember("shortfall", view.roster, lambda: _shortfall(view.problem, view.roster))
-
-
-def _shortfall(problem: Problem, roster: Roster) -> dict[tuple[str, int], int]:
-    given: Counter[tuple[str, str]] = Counter()
-    for allocation in roster.allocations:
-        given[allocation.pool, allocation.shift_id] += allocation.units
-    shifts = {shift.id: shift for shift in problem.shifts}
-    short: Counter[tuple[str, int]] = Counter()
-    for demand in problem.reading_demand:
-        missing = demand.units - given[demand.pool, demand.shift_id]
-        shift = shifts[demand.shift_id]
-        if missing > 0 and shift.region is not None:
-            short[shift.region, shift.day] += missing * demand.weight_under
-    return dict(short)

@@ -1,0 +1,344 @@
+"""Search over parts: improve a national roster by re-solving one part at a time as a problem of
+its own (issue 3).
+
+solver.lns frees cells of the whole model, so each of its steps loads and presolves the whole
+model; at 1,000 readers no step finishes. Here a step costs in proportion to the part it frees: the
+part becomes a small Problem (solver.subproblem.restrict: the free readers only, covers reduced by
+what the others give), searched from the part's current roster (solver.part_solve), merged back,
+and accepted when the whole roster breaks no hard rule and its objective, recomputed by
+solver.validate, is no worse. Only a part whose own objective improved is merged and validated:
+the rest of the whole objective is a constant of the part, fairness apart.
+
+Parts (``PART_KINDS``) follow the teleradiology structure of solver.region_facts:
+
+* ``region``: readers licensed in one region, whole horizon (sampled to fit);
+* ``region pair``: readers of two regions that share licensed readers (they carry capacity between
+  them);
+* ``shortfall``: readers of the region and days where the roster leaves most demand unread,
+  drawn in proportion to the weighted shortfall;
+* ``week``: any readers over a window of a little more than a week, so windows overlap.
+
+Small parts searched briefly gain most per second: on the 500-reader month (load 6-9), parts of
+about 1,500 reader-days searched 8 s each reached 384,000 at 107 s, parts of 700 for 4 s 374,000
+at 104 s, parts of 400 for 2.5 s 369,000 at 72 s (one run each). Each part is sized to about
+``size`` free reader-days: the whole horizon when the readers are few, else a window (at least
+``MIN_WINDOW_DAYS``) and readers sampled to fit. The size grows when a part's search finishes
+(proven optimal) and shrinks when it neither finishes nor improves. Kinds are picked in proportion
+to their recent gain per second, none starved.
+
+The first roster is ``start`` when given, else the monolithic search's (solver.solve on the whole
+problem, stopped once it has a roster and ``FIRST_SHARE`` of the time has passed). The reported
+bound is that search's (at least 0: every penalty is >= 0); parts prove nothing of the whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from solver.checks import ensure_valid
+from solver.options import SolveOptions
+from solver.part_solve import search_from
+from solver.problem import Problem
+from solver.region_facts import licensed_readers, linked_region_pairs, shortfall_by_region_day
+from solver.roster import Progress, Roster, SolveResult, SolveStatus
+from solver.search_progress import ProgressHandler, Recorder, StopCheck
+from solver.solve import solve
+from solver.subproblem import Part, merge, part_roster, restrict
+from solver.validate import ValidationReport, validate
+
+log = logging.getLogger(__name__)
+
+FIRST_SHARE = 0.15  # of the time: the monolithic search's first roster (and its early gains)
+FIRST_MARGIN = 0.2  # of the time, at most a step's: the whole model's build
+STEP_SECONDS = 2.5  # search budget of one part (its model build comes on top)
+MIN_STEP_SECONDS = 1.0  # a part given less than this is not worth building
+MIN_WINDOW_DAYS = 9  # a little more than a week, so windows of the same readers overlap
+START_SIZE = 400  # free reader-days: about 14 readers over 4 weeks
+MIN_SIZE, MAX_SIZE = 200, 20_000
+GROW, SHRINK = 1.25, 0.85
+SCORE_MEMORY = 0.7  # weight of a kind's past gain rate against its latest step
+SCORE_FLOOR = 0.05  # of the best kind's score: no kind is ever starved
+
+
+@dataclass
+class PartView:
+    """What a part chooser sees: the problem, the current roster, the target size, a seeded
+    random generator."""
+
+    problem: Problem
+    roster: Roster
+    size: float
+    rng: random.Random
+
+
+PartChooser = Callable[[PartView], Part | None]
+
+
+def region_part(view: PartView) -> Part | None:
+    """Readers licensed in one random region, over the whole horizon: rules that count over the
+    period (weekends worked, working time) move work between weeks only in such a part."""
+    licensed = licensed_readers(view.problem)
+    if not licensed:
+        return None
+    region = view.rng.choice(sorted(licensed))
+    return sized_part(view, sorted(licensed[region]), length=view.problem.num_days)
+
+
+def region_pair_part(view: PartView) -> Part | None:
+    """Readers of two regions that share licensed readers, drawn by how many they share."""
+    pairs = linked_region_pairs(view.problem)
+    if not pairs:
+        return region_part(view)
+    first, second = view.rng.choices(list(pairs), weights=list(pairs.values()))[0]
+    licensed = licensed_readers(view.problem)
+    return sized_part(view, sorted(licensed[first] | licensed[second]))
+
+
+def shortfall_part(view: PartView) -> Part | None:
+    """Readers of a region where demand goes unread, over a window around such a day."""
+    short = shortfall_by_region_day(view.problem, view.roster)
+    if not short:
+        return region_part(view)
+    (region, day), _ = view.rng.choices(list(short.items()), weights=list(short.values()))[0]
+    readers = sorted(licensed_readers(view.problem).get(region, frozenset()))
+    return sized_part(view, readers, around=day)
+
+
+def week_part(view: PartView) -> Part | None:
+    """Any readers over a window of about ``MIN_WINDOW_DAYS`` days."""
+    ids = [reader.id for reader in view.problem.radiologists]
+    days = min(view.problem.num_days, MIN_WINDOW_DAYS)
+    return sized_part(view, ids, length=days)
+
+
+PART_KINDS: Mapping[str, PartChooser] = {
+    "region": region_part,
+    "region pair": region_pair_part,
+    "shortfall": shortfall_part,
+    "week": week_part,
+}
+
+
+def sized_part(
+    view: PartView,
+    readers: Sequence[str],
+    *,
+    around: int | None = None,
+    length: int | None = None,
+) -> Part | None:
+    """``readers`` cut to about ``view.size`` reader-days: the whole horizon if they fit, else a
+    window of at least ``MIN_WINDOW_DAYS`` (around a day, or at random) and readers sampled."""
+    if not readers:
+        return None
+    num_days = view.problem.num_days
+    if length is None:
+        length = round(view.size / len(readers))
+    length = max(min(MIN_WINDOW_DAYS, num_days), min(num_days, length))
+    most_readers = max(1, math.floor(view.size / length))
+    chosen = list(readers)
+    if len(chosen) > most_readers:
+        chosen = view.rng.sample(chosen, most_readers)
+    if length >= num_days:
+        return Part(frozenset(chosen))
+    if around is None:
+        first = view.rng.randrange(num_days - length + 1)
+    else:
+        first = max(0, min(num_days - length, around - view.rng.randrange(length)))
+    return Part(frozenset(chosen), (first, first + length - 1))
+
+
+@dataclass
+class _Kind:
+    name: str
+    choose: PartChooser
+    score: float = math.inf  # gain per second lately; untried kinds go first
+    size: float = START_SIZE
+
+
+@dataclass
+class _Current:
+    roster: Roster
+    report: ValidationReport
+
+    @property
+    def objective(self) -> int:
+        return self.report.objective
+
+
+@dataclass
+class _Search:
+    problem: Problem
+    options: SolveOptions
+    recorder: Recorder
+    deadline: float
+    rng: random.Random
+    kinds: list[_Kind] = field(default_factory=list)
+    bound: float = 0.0  # a valid lower bound on the whole objective
+    overhead: float = 1.0  # seconds a step spends outside its search (build, merge, validate)
+    steps: int = 0
+    accepted: int = 0
+
+    def remaining(self) -> float:
+        return self.deadline - time.perf_counter()
+
+
+def search_parts(
+    problem: Problem,
+    options: SolveOptions | None = None,
+    on_progress: ProgressHandler | None = None,
+    should_stop: StopCheck | None = None,
+    *,
+    start: Roster | None = None,
+    kinds: Mapping[str, PartChooser] = PART_KINDS,
+) -> SolveResult:
+    """Improve a roster of ``problem`` part by part until ``options.max_time_in_seconds``.
+
+    ``start``, when given, must break no hard rule. Progress and stop as ``solver.solve``. Returns
+    FEASIBLE with the best roster (the objective is solver.validate's), or what the first search
+    returned when it found no roster.
+    """
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    ensure_valid(problem)
+    recorder = Recorder(started, on_progress, should_stop)
+    search = _Search(
+        problem,
+        options,
+        recorder,
+        deadline=started + options.max_time_in_seconds,
+        rng=random.Random(options.random_seed),
+        kinds=[_Kind(name, choose) for name, choose in kinds.items()],
+    )
+    first = _first_roster(search, start)
+    if isinstance(first, SolveResult):
+        return first
+    current = first
+    recorder.found(current.objective, search.bound)
+    while search.remaining() - search.overhead >= MIN_STEP_SECONDS and not recorder.poll_stop():
+        current = _step(search, current)
+    log.info("parts: %d steps, %d accepted", search.steps, search.accepted)
+    return recorder.result(
+        problem,
+        SolveStatus.FEASIBLE,
+        current.roster,
+        current.objective,
+        search.bound,
+        current.report.breakdown,
+    )
+
+
+def _first_roster(search: _Search, start: Roster | None) -> _Current | SolveResult:
+    if start is not None:
+        report = validate(search.problem, start)
+        if report.violations:
+            raise ValueError(f"the start roster breaks hard rules: {report.messages()[:3]}")
+        return _Current(start, report)
+    result = _monolithic_first(search)
+    if not result.status.has_roster:
+        return result
+    search.bound = max(0.0, result.best_bound or 0.0)
+    return _Current(result.roster, validate(search.problem, result.roster))
+
+
+def _monolithic_first(search: _Search) -> SolveResult:
+    """The monolithic search, stopped once it has a roster and ``FIRST_SHARE`` of the time has
+    passed: its first roster can take longer than that share on national problems (the warm start
+    alone needs its full budget), and it improves fastest early on."""
+    recorder = search.recorder
+    share_ends = recorder.started + FIRST_SHARE * search.options.max_time_in_seconds
+    has_roster = False
+
+    def heard(step: Progress) -> None:
+        nonlocal has_roster
+        has_roster = True
+        recorder.found(step.objective, step.best_bound)
+
+    def enough() -> bool:
+        return recorder.poll_stop() or (has_roster and time.perf_counter() >= share_ends)
+
+    # a margin for its model build, which solve's limit excludes
+    margin = min(STEP_SECONDS, FIRST_MARGIN * search.remaining())
+    seconds = max(MIN_STEP_SECONDS, search.remaining() - margin)
+    options = dataclasses.replace(search.options, max_time_in_seconds=seconds, lns=False)
+    return solve(search.problem, options, on_progress=heard, should_stop=enough)
+
+
+def _step(search: _Search, current: _Current) -> _Current:
+    """One part: restrict, solve, merge, validate; the better of the merged and current roster."""
+    began = time.perf_counter()
+    kind = _pick(search.kinds, search.rng)
+    view = PartView(search.problem, current.roster, kind.size, search.rng)
+    part = kind.choose(view)
+    search.steps += 1
+    if part is None:
+        kind.score = 0.0
+        return current
+    seconds = min(STEP_SECONDS, search.remaining() - search.overhead)
+    if seconds < MIN_STEP_SECONDS:
+        search.deadline = began  # no time left for a worthwhile step
+        return current
+    sub = restrict(search.problem, current.roster, part)
+    outcome = search_from(
+        sub,
+        part_roster(current.roster, part),
+        seconds=seconds,
+        workers=search.options.num_workers,
+        seed=search.options.random_seed + search.steps,
+        should_stop=search.recorder.should_stop,
+    )
+    better = current
+    report = None
+    # the part's objective differs from the whole's by a constant, fairness apart: a part that
+    # gained nothing is not worth validating the whole roster for (a second at 1,000 readers)
+    if outcome.roster is not None and outcome.gain > 0:
+        merged = merge(current.roster, part, outcome.roster)
+        report = validate(search.problem, merged)
+        if report.ok and report.objective <= current.objective:
+            better = _Current(merged, report)
+            search.accepted += 1
+            search.recorder.found(better.objective, search.bound)
+    spent = time.perf_counter() - began
+    log.debug(
+        "part %s: %d readers, days %s, %s, search %.1f s of %.1f, step %.1f s: %d -> %s",
+        kind.name,
+        len(part.readers),
+        part.days,
+        outcome.status,
+        outcome.seconds,
+        seconds,
+        spent,
+        current.objective,
+        report.objective if report is not None else "not merged (no gain for the part)",
+    )
+    search.overhead = max(0.5, spent - outcome.seconds)
+    _adapt(kind, outcome.status, current.objective - better.objective, spent)
+    return better
+
+
+def _pick(kinds: list[_Kind], rng: random.Random) -> _Kind:
+    untried = [kind for kind in kinds if kind.score == math.inf]
+    if untried:
+        return untried[0]
+    best = max(kind.score for kind in kinds)
+    floor = SCORE_FLOOR * best if best > 0 else 1.0
+    weights = [max(kind.score, floor) for kind in kinds]
+    return rng.choices(kinds, weights=weights)[0]
+
+
+def _adapt(kind: _Kind, status: SolveStatus, gain: int, seconds: float) -> None:
+    """Grow a kind's parts when their search finishes, shrink them when it neither finishes nor
+    gains; remember its gain per second."""
+    rate = gain / max(seconds, 1e-3)
+    kind.score = (
+        rate if kind.score == math.inf else SCORE_MEMORY * kind.score + (1 - SCORE_MEMORY) * rate
+    )
+    if status == SolveStatus.OPTIMAL:
+        kind.size = min(MAX_SIZE, kind.size * GROW)
+    elif gain <= 0:
+        kind.size = max(MIN_SIZE, kind.size * SHRINK)

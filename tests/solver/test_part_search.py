@@ -1,0 +1,154 @@
+"""Search over parts: parts of the teleradiology kinds, a part's search from its current roster,
+and the whole search (valid, never worse, within its time)."""
+
+import random
+
+import pytest
+from conftest import solve_and_validate
+from factories import national_problem
+
+from solver.options import SolveOptions
+from solver.part_search import (
+    MIN_WINDOW_DAYS,
+    PART_KINDS,
+    PartView,
+    region_pair_part,
+    region_part,
+    search_parts,
+    shortfall_part,
+    week_part,
+)
+from solver.part_solve import search_from
+from solver.roster import Allocation, Progress, Roster, SolveResult
+from solver.subproblem import Part, merge, part_roster, restrict
+from solver.validate import validate
+
+PROBLEM = national_problem(num_readers=48, num_regions=4, num_days=14, seed=5)
+
+
+@pytest.fixture(scope="module")
+def first() -> SolveResult:
+    """A valid roster of PROBLEM to improve (the monolithic search's, checked by the validator)."""
+    result = solve_and_validate(PROBLEM, seconds=5.0)
+    assert result.status.has_roster
+    return result
+
+
+def _licensed(region: str) -> set[str]:
+    return {r.id for r in PROBLEM.radiologists if any(lic.region == region for lic in r.licences)}
+
+
+def _view(size: float, roster: Roster = Roster(), seed: int = 0) -> PartView:
+    return PartView(PROBLEM, roster, size, random.Random(seed))
+
+
+def test_a_region_part_frees_readers_of_that_region_over_the_whole_horizon():
+    for seed in range(5):
+        part = region_part(_view(60, seed=seed))
+        assert part is not None and part.days is None
+        assert any(part.readers <= _licensed(region.id) for region in PROBLEM.regions)
+        assert len(part.readers) == 60 // PROBLEM.num_days  # sampled to the target size
+
+
+def test_a_window_part_is_at_least_a_little_more_than_a_week():
+    part = week_part(_view(60, seed=3))
+    assert part is not None and part.days is not None
+    first, last = part.days
+    assert last - first + 1 == MIN_WINDOW_DAYS
+    assert len(part.readers) == 60 // MIN_WINDOW_DAYS
+
+
+def test_a_region_pair_part_frees_readers_of_two_linked_regions():
+    part = region_pair_part(_view(10_000, seed=2))
+    assert part is not None
+    pairs = [
+        (a.id, b.id)
+        for a in PROBLEM.regions
+        for b in PROBLEM.regions
+        if a.id < b.id and _licensed(a.id) & _licensed(b.id)
+    ]
+    assert any(part.readers == _licensed(a) | _licensed(b) for a, b in pairs)
+
+
+def test_a_shortfall_part_goes_where_demand_is_unread():
+    # give every demand of the first region in full except on day 9: the shortfall is there
+    region = PROBLEM.regions[0].id
+    shifts = {s.id: s for s in PROBLEM.shifts}
+    allocations = tuple(
+        Allocation("nobody", d.shift_id, d.pool, d.units)
+        for d in PROBLEM.reading_demand
+        if shifts[d.shift_id].region != region or shifts[d.shift_id].day != 9
+    )
+    for seed in range(3):
+        part = shortfall_part(_view(100, Roster(allocations=allocations), seed=seed))
+        assert part is not None and part.days is not None
+        assert part.readers <= _licensed(region)
+        assert part.days[0] <= 9 <= part.days[1]
+
+
+def test_a_part_search_starts_from_the_current_roster_and_is_never_worse_for_the_part(first):
+    first = first.roster
+    part = region_part(_view(300, seed=1))
+    assert part is not None
+    sub = restrict(PROBLEM, first, part)
+    start = part_roster(first, part)
+    outcome = search_from(sub, start, seconds=2.0, workers=2, seed=0)
+    assert outcome.roster is not None
+    assert validate(sub, outcome.roster).ok
+    gained = validate(sub, start).objective - validate(sub, outcome.roster).objective
+    assert gained == outcome.gain >= 0
+    assert validate(PROBLEM, merge(first, part, outcome.roster)).ok
+
+
+def test_search_parts_returns_a_valid_roster_no_worse_than_its_start_within_its_time(first):
+    heard: list[Progress] = []
+    options = SolveOptions(max_time_in_seconds=6.0, num_workers=2)
+    result = search_parts(PROBLEM, options, heard.append, start=first.roster)
+    assert result.status.has_roster
+    report = validate(PROBLEM, result.roster)
+    assert report.messages() == []
+    assert result.objective == report.objective
+    assert result.breakdown == report.breakdown
+    assert result.objective <= first.objective
+    assert result.wall_seconds <= 6.0 + 1.0  # at most one part's model build over
+    objectives = [step.objective for step in heard]
+    assert objectives == sorted(objectives, reverse=True)
+    assert objectives[-1] == result.objective
+    assert set(PART_KINDS) == {"region", "region pair", "shortfall", "week"}
+
+
+def test_search_parts_stops_when_asked(first):
+    options = SolveOptions(max_time_in_seconds=30.0, num_workers=1)
+    result = search_parts(PROBLEM, options, should_stop=lambda: True, start=first.roster)
+    assert result.wall_seconds < 5.0
+    assert validate(PROBLEM, result.roster).objective == result.objective
+
+
+def test_a_window_part_merges_into_a_valid_roster(first):
+    first = first.roster
+    readers = frozenset(sorted(_licensed(PROBLEM.regions[1].id))[:8])
+    part = Part(readers, (3, 11))
+    outcome = search_from(
+        restrict(PROBLEM, first, part), part_roster(first, part), seconds=2.0, workers=2, seed=1
+    )
+    assert outcome.roster is not None
+    merged = merge(first, part, outcome.roster)
+    assert validate(PROBLEM, merged).ok
+    outside = {(a.radiologist, a.shift_id) for a in first.assignments if a.radiologist in readers}
+    kept = {(a.radiologist, a.shift_id) for a in merged.assignments if a.radiologist in readers}
+    day = {s.id: s.day for s in PROBLEM.shifts}
+    assert {p for p in outside if not 3 <= day[p[1]] <= 11} == {
+        p for p in kept if not 3 <= day[p[1]] <= 11
+    }
+
+
+def test_search_parts_starts_from_the_monolithic_search_when_given_no_roster():
+    heard: list[Progress] = []
+    options = SolveOptions(max_time_in_seconds=8.0, num_workers=2)
+    result = search_parts(PROBLEM, options, heard.append)
+    assert result.status.has_roster
+    report = validate(PROBLEM, result.roster)
+    assert report.messages() == []
+    assert result.objective == report.objective
+    assert heard and heard[-1].objective == result.objective
+    assert 0 <= result.best_bound <= result.objective
