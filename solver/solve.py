@@ -1,8 +1,9 @@
 """The solve loop: check, build, warm start, search with progress and cancel, read the roster back,
 explain failures.
 
-Large models without a valid greedy start, or any when ``SolveOptions.lns`` asks, go to the
-large-neighbourhood search (solver.lns) instead of one monolithic search.
+Large models with a valid greedy start are improved part by part, each part solved as a problem
+of its own (solver.part_search); large models without one, or any when ``SolveOptions.lns`` asks,
+go to the large-neighbourhood search (solver.lns) instead of one monolithic search.
 
 The warm start is a cheap first search (one worker, no presolve, no LP, stopped at the first
 roster) along the model's hints: the greedy starting roster (solver.starting_roster), tried only
@@ -39,6 +40,9 @@ from solver.search_progress import (
 
 __all__ = ["STATUSES", "ProgressHandler", "StopCheck", "solve"]
 
+# reader-shift variables from which solve() improves the roster part by part (solver.part_search):
+# 500 national readers (66,936) and up; 200 (26,112) stay monolithic
+PARTS_AUTO_DECISIONS = 60_000
 WARM_START_SHARE = 0.25  # of max_time_in_seconds, at most
 WARM_START_CONFLICTS = 5_000  # a search along a consistent hint needs none; give up early
 
@@ -81,6 +85,10 @@ def solve(
     if should_stop is not None and should_stop():
         return _without_roster(SolveStatus.UNKNOWN, started, ("Stopped before solving.",))
 
+    if _wants_parts(options, roster_model):
+        from solver.part_search import search_parts  # here: part_search searches through solve
+
+        return search_parts(problem, options, on_progress, should_stop)
     recorder = Recorder(started, on_progress, should_stop)
     if _wants_lns(options, roster_model):
         return run_lns(problem, roster_model, options, recorder)
@@ -119,6 +127,17 @@ def solve(
             f"No roster was found within {options.max_time_in_seconds:g} s; allow more time.",
         )
     return _without_roster(SolveStatus.UNKNOWN, started, explanation)
+
+
+def _wants_parts(options: SolveOptions, roster_model: RosterModel) -> bool:
+    # national rosters: a part re-solved as its own small problem improves where a step on the
+    # whole model is too slow to (benchmarks/RESULTS-solver.md); it needs a valid first roster,
+    # which a plausible greedy start promises
+    return (
+        options.lns is None
+        and roster_model.plausible_start
+        and len(roster_model.ctx.x) >= PARTS_AUTO_DECISIONS
+    )
 
 
 def _wants_lns(options: SolveOptions, roster_model: RosterModel) -> bool:

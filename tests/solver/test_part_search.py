@@ -152,3 +152,34 @@ def test_search_parts_starts_from_the_monolithic_search_when_given_no_roster():
     assert result.objective == report.objective
     assert heard and heard[-1].objective == result.objective
     assert 0 <= result.best_bound <= result.objective
+
+
+def test_solve_improves_large_problems_part_by_part(monkeypatch):
+    import importlib
+
+    import solver.part_search
+
+    # the package's ``solve`` is the function; the module holds the threshold
+    solve_module = importlib.import_module("solver.solve")
+
+    calls = []
+    real = solver.part_search.search_parts
+
+    def spy(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "PARTS_AUTO_DECISIONS", 0)
+    monkeypatch.setattr(solver.part_search, "search_parts", spy)
+    problem = national_problem(num_readers=30, num_regions=2, num_days=14, seed=5)
+    heard: list[Progress] = []
+    options = SolveOptions(max_time_in_seconds=4, num_workers=2)
+    result = solve_module.solve(problem, options, on_progress=heard.append)
+    assert calls == [problem]
+    assert result.status.has_roster
+    report = validate(problem, result.roster)
+    assert report.messages() == []
+    assert report.objective == result.objective
+    assert heard and heard[-1].objective == result.objective
+    monolithic = SolveOptions(max_time_in_seconds=1, num_workers=2, lns=False)
+    assert not solve_module._wants_parts(monolithic, solve_module.build_model(problem))
