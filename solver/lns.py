@@ -4,15 +4,20 @@ The model of the whole problem is built once. Each step frees a *neighbourhood* 
 (reader, day) cells -- fixes every other reader-shift decision to the current roster (by narrowing
 the variables' domains), hints the current solution, and lets CP-SAT search the rest for a few
 seconds (``SolveOptions.lns_seconds_per_step``, up to 6x that for the largest parts). A roster at
-least as good replaces the current one. Neighbourhood kinds are picked in proportion to how often
-they improved lately, and each kind's size grows when its searches finish (the part was solved to
-optimality) and shrinks when they run out of time; on a small problem the parts grow to the whole.
+least as good replaces the current one. Neighbourhood kinds are picked in proportion to the
+objective they gained per second lately (each tried once first, none ever starved), and each kind's
+size grows when its searches finish (the part was solved to optimality) and shrinks when they run
+out of time; on a small problem the parts grow to the whole. The ``whole`` kind frees everything:
+a full portfolio search from the current roster, which also tightens the bound.
 
 The first roster comes from ``start`` when given, else from the readers solved one by one when no
 hard rule couples them (solver.per_reader), else from the monolithic search's first roster. On
-models below ``MONOLITHIC_MAX_DECISIONS`` decisions, a short monolithic search from the first roster
-(``MONOLITHIC_SHARE`` of the time) gives the lower bound reported with the result, and sometimes a
-better roster; larger models report the bound 0 (their full search spends that time in presolve).
+models below ``MONOLITHIC_MAX_DECISIONS`` decisions, a monolithic search from the first roster
+gives the lower bound reported with the result, and often a better roster: it runs
+``MONOLITHIC_SHARE`` of the time, then on while it still gains ``STALL_GAIN`` of the objective per
+such share, up to ``MONOLITHIC_MAX_SHARE`` (on small models CP-SAT's own search improves fastest;
+on larger ones it stalls and the parts take over). Larger models report the bound 0 (their full
+search spends that time in presolve) and leave the ``whole`` kind out.
 
 Plug-in interface
 -----------------
@@ -30,7 +35,7 @@ current ``size`` (a target share, 0-1, of all cells to free) and a seeded ``rand
 ``window_cells(view, readers, share=...)`` frees readers over a random window of consecutive days
 covering ``share`` of the horizon (all of it by default). Cells of unknown readers or days outside
 the horizon are ignored; an empty neighbourhood is skipped. ``DEFAULT_NEIGHBOURHOODS`` holds the
-generic kinds (random readers, all readers over a window, blocks, peers, cover gaps).
+generic kinds (random readers, all readers over a window, blocks, peers, cover gaps, whole).
 """
 
 from __future__ import annotations
@@ -38,9 +43,11 @@ from __future__ import annotations
 import logging
 import math
 import random
+import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -67,7 +74,11 @@ log = logging.getLogger(__name__)
 # roster breaks a hard rule (then the monolithic search must find a first roster on its own)
 LNS_AUTO_DECISIONS = 50_000
 MONOLITHIC_MAX_DECISIONS = 100_000  # above, the full search only presolves in its share
-MONOLITHIC_SHARE = 0.1  # of the time: one full search from the first roster, for the bound
+MONOLITHIC_SHARE = 0.1  # of the time: one full search from the first roster, for the bound,
+# and as long again after each improvement it finds
+MONOLITHIC_MAX_SHARE = 0.2  # of the time: past that, the parts improve faster (Curtois-Qu 17)
+STALL_GAIN = 0.01  # of the objective, over the last monolithic share of time: stalled below
+STALL_POLL_SECONDS = 0.2
 PER_READER_SHARE = 0.3  # of the time, at most, to build the first roster reader by reader
 MIN_SIZE, MAX_SIZE = 0.01, 1.0  # a size of 1 frees everything: a monolithic search, on a budget
 GROW, SHRINK = 1.25, 0.85
@@ -122,6 +133,12 @@ def readers_window(view: LnsView) -> list[Cell]:
     return window_cells(view, chosen, share=side)
 
 
+def whole_model(view: LnsView) -> list[Cell]:
+    """Every cell: the full search from the current roster (CP-SAT's own portfolio and LNS, which
+    on small models improve faster than parts re-solved one at a time), with a lower bound."""
+    return window_cells(view, _reader_ids(view))
+
+
 def busy_shifts_readers(view: LnsView) -> list[Cell]:
     """Readers who work alongside a random reader's days (they could swap), over a window."""
     ids = _reader_ids(view)
@@ -171,6 +188,7 @@ DEFAULT_NEIGHBOURHOODS: Mapping[str, Neighbourhood] = {
     "block": readers_window,
     "peers": busy_shifts_readers,
     "cover": cover_gaps_window,
+    "whole": whole_model,
 }
 
 
@@ -223,7 +241,7 @@ class _Kind:
     name: str
     neighbourhood: Neighbourhood
     size: float
-    score: float = 1.0
+    score: float = 0.0  # objective gained per second, running average
     tries: int = 0
     wins: int = 0
 
@@ -296,6 +314,9 @@ def run_lns(
         search.bound,
         _elapsed(recorder),
     )
+    if len(roster_model.ctx.x) >= MONOLITHIC_MAX_DECISIONS:
+        # as above: a whole-model step would spend its budget in presolve
+        neighbourhoods = {k: n for k, n in neighbourhoods.items() if n is not whole_model}
     if search.bound < current.objective:
         current = _improve(search, current, neighbourhoods)
     optimal = search.bound >= current.objective
@@ -402,13 +423,18 @@ def _search_first(search: _Search, seconds: float, *, cheap: bool) -> _Current |
 
 
 def _monolithic(search: _Search, current: _Current, share: float) -> _Current:
-    """One search of the whole model from ``current``: the lower bound, maybe a better roster."""
-    seconds = min(search.remaining, search.options.max_time_in_seconds * share)
-    if seconds <= 0 or search.recorder.poll_stop():
+    """One search of the whole model from ``current``: the lower bound, maybe a better roster.
+    It runs ``share`` of the time, and on while it keeps improving, up to
+    ``MONOLITHIC_MAX_SHARE``: it stops once that long again has improved the roster by less than
+    ``STALL_GAIN`` (on small models CP-SAT's own portfolio improves faster than parts re-solved
+    one at a time; on large ones it stalls and the LNS takes over)."""
+    patience = search.options.max_time_in_seconds * share
+    if patience <= 0 or search.remaining <= 0 or search.recorder.poll_stop():
         return current
     search.roster_model.hint_solution(current.values)
-    solver = search.solver(seconds, search.options.num_workers)
-    with cancel_watch(solver, search.recorder):
+    longest = max(patience, search.options.max_time_in_seconds * MONOLITHIC_MAX_SHARE)
+    solver = search.solver(min(search.remaining, longest), search.options.num_workers)
+    with cancel_watch(solver, search.recorder), _stall_watch(solver, search.recorder, patience):
         status = STATUSES.get(
             solver.solve(search.roster_model.model, search.recorder), SolveStatus.UNKNOWN
         )
@@ -420,6 +446,40 @@ def _monolithic(search: _Search, current: _Current, share: float) -> _Current:
     return current
 
 
+@contextmanager
+def _stall_watch(solver: cp_model.CpSolver, recorder: Recorder, patience: float) -> Iterator[None]:
+    """Stop ``solver`` once the last ``patience`` seconds improved the roster by less than
+    ``STALL_GAIN`` of its objective (the recorder hears every improving roster)."""
+    began = time.perf_counter()
+    done = threading.Event()
+
+    def objective_at(moment: float) -> float:
+        seconds = moment - recorder.started
+        known = [p.objective for p in recorder.progress if p.elapsed_seconds <= seconds]
+        return known[-1] if known else math.inf
+
+    def stalled() -> bool:
+        now = time.perf_counter()
+        if now - began < patience or not recorder.progress:
+            return False
+        latest = recorder.progress[-1].objective
+        return objective_at(now - patience) - latest < STALL_GAIN * latest
+
+    def watch() -> None:
+        while not done.wait(STALL_POLL_SECONDS):
+            if stalled():
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, name="lns-stall-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
 def _improve(
     search: _Search, current: _Current, neighbourhoods: Mapping[str, Neighbourhood]
 ) -> _Current:
@@ -427,49 +487,24 @@ def _improve(
     model = search.roster_model.model
     rng = random.Random(search.options.random_seed)
     kinds = [_Kind(name, fn, size=0.05) for name, fn in neighbourhoods.items()]
-    step_seconds = search.options.lns_seconds_per_step
     decisions = [var.index for var in search.roster_model.ctx.x.values()]
     for index in decisions:
         _fix(model, index, current.values[index])
     while search.remaining > 0.05 and not search.recorder.poll_stop():
         if current.objective <= search.bound:
             break
-        kind = rng.choices(kinds, weights=[k.score for k in kinds])[0]
+        kind = _pick(kinds, rng)
         view = LnsView(search.problem, current.roster, kind.size, rng)
         freed = [
             i for cell in set(kind.neighbourhood(view)) for i in search.cell_vars.get(cell, [])
         ]
         kind.tries += 1
         if not freed:
-            kind.score = max(0.05, kind.score * 0.5)
+            kind.score *= 0.5
             continue
-        for index in freed:
-            _free(model, index)
-        search.roster_model.hint_solution(current.values)
-        search.steps += 1
-        workers = min(search.options.num_workers, STEP_WORKERS)
-        # larger parts get longer: the budget grows from 1x at the smallest size to 6x for all
-        seconds = step_seconds * (1 + 5 * kind.size)
-        solver = search.solver(min(seconds, search.remaining), workers)
-        with cancel_watch(solver, search.recorder):
-            status = STATUSES.get(solver.solve(model), SolveStatus.UNKNOWN)
-        improved = False
-        if status.has_roster:
-            found = search.read(solver)
-            if found.objective <= current.objective:
-                improved = found.objective < current.objective
-                current = found
-                if improved:
-                    search.recorder.found(current.objective, search.bound)
-        for index in freed:
-            _fix(model, index, current.values[index])
-        # the part solved to optimality: free more next time; out of time: free less
-        if status == SolveStatus.OPTIMAL:
-            kind.size = min(MAX_SIZE, kind.size * GROW)
-        else:
-            kind.size = max(MIN_SIZE, kind.size * SHRINK)
-        kind.wins += improved
-        kind.score = 0.8 * kind.score + 0.2 * (1.0 if improved else 0.1)
+        step_started, before = time.perf_counter(), current.objective
+        status, current = _step(search, current, freed, len(freed) / len(decisions))
+        _adapt(kind, status, before - current.objective, time.perf_counter() - step_started)
     for index in decisions:
         _free(model, index)
     log.info(
@@ -478,6 +513,62 @@ def _improve(
         ", ".join(f"{k.name} {k.wins}/{k.tries} size {k.size:.3f}" for k in kinds),
     )
     return current
+
+
+def _step(
+    search: _Search, current: _Current, freed: list[int], share: float
+) -> tuple[SolveStatus, _Current]:
+    """Search the ``freed`` decisions from ``current``, every other one fixed; the roster found
+    replaces ``current`` when it is at least as good (equal moves help leave a plateau)."""
+    model = search.roster_model.model
+    for index in freed:
+        _free(model, index)
+    search.roster_model.hint_solution(current.values)
+    search.steps += 1
+    whole = share >= 1.0
+    # the whole model is a full portfolio search (its bound is the problem's): all the workers
+    workers = search.options.num_workers if whole else min(search.options.num_workers, STEP_WORKERS)
+    # larger parts get longer: the budget grows from 1x for a few cells to 6x for all of them
+    seconds = search.options.lns_seconds_per_step * (1 + 5 * share)
+    solver = search.solver(min(seconds, search.remaining), workers)
+    with cancel_watch(solver, search.recorder):
+        status = STATUSES.get(solver.solve(model), SolveStatus.UNKNOWN)
+    if whole and status.has_roster:
+        search.bound = max(search.bound, float(solver.best_objective_bound))
+    if status.has_roster:
+        found = search.read(solver)
+        if found.objective <= current.objective:
+            if found.objective < current.objective:
+                search.recorder.found(found.objective, search.bound)
+            current = found
+    for index in freed:
+        _fix(model, index, current.values[index])
+    return status, current
+
+
+def _pick(kinds: list[_Kind], rng: random.Random) -> _Kind:
+    """A kind drawn in proportion to its recent gain per second; every kind keeps a small share
+    (a tenth of the best's, divided among them) so one that starts paying again is noticed.
+    Each kind is tried once first."""
+    untried = [kind for kind in kinds if kind.tries == 0]
+    if untried:
+        return untried[0]
+    best = max(kind.score for kind in kinds)
+    floor = 0.1 * best / len(kinds) if best > 0 else 1.0
+    return rng.choices(kinds, weights=[max(kind.score, floor) for kind in kinds])[0]
+
+
+def _adapt(kind: _Kind, status: SolveStatus, gain: int, seconds: float) -> None:
+    """The part solved to optimality: free more next time; out of time: free less. The score is
+    a running average of the objective gained per second."""
+    if status == SolveStatus.OPTIMAL:
+        kind.size = min(MAX_SIZE, kind.size * GROW)
+    else:
+        kind.size = max(MIN_SIZE, kind.size * SHRINK)
+    kind.wins += gain > 0
+    rate = gain / max(seconds, 0.01)
+    # the first step sets the score: the initial value knows nothing of the objective's scale
+    kind.score = rate if kind.tries == 1 else 0.7 * kind.score + 0.3 * rate
 
 
 def _fix(model: cp_model.CpModel, index: int, value: int) -> None:

@@ -3,15 +3,28 @@ the start, within the time limit, cancellable, with pluggable neighbourhoods."""
 
 import random
 import time
+from collections import Counter
 from collections.abc import Collection
 
 from factories import avoid, cover, prefer, problem, reader, rules, shifts
 
-from solver.lns import DEFAULT_NEIGHBOURHOODS, Cell, LnsView, solve_lns, window_cells
+from solver.lns import (
+    DEFAULT_NEIGHBOURHOODS,
+    Cell,
+    LnsView,
+    _adapt,
+    _Kind,
+    _pick,
+    _stall_watch,
+    solve_lns,
+    whole_model,
+    window_cells,
+)
 from solver.options import SolveOptions
 from solver.per_reader import per_reader_roster, readers_coupled_by_hard_rules
 from solver.problem import HeadcountCover, Problem
 from solver.roster import Assignment, Progress, Roster, SolveResult, SolveStatus
+from solver.search_progress import Recorder
 from solver.solve import solve
 from solver.validate import validate
 
@@ -60,12 +73,8 @@ def _valid(result: SolveResult, problem_: Problem = WARD) -> int:
 
 
 def _options(seconds: float = 3.0, **overrides: object) -> SolveOptions:
-    return SolveOptions(
-        max_time_in_seconds=seconds,
-        num_workers=2,
-        lns_seconds_per_step=0.3,
-        **overrides,  # type: ignore[arg-type]
-    )
+    settings: dict[str, object] = {"num_workers": 2, "lns_seconds_per_step": 0.3, **overrides}
+    return SolveOptions(max_time_in_seconds=seconds, **settings)  # type: ignore[arg-type]
 
 
 def test_lns_returns_a_valid_roster_scored_like_the_validator():
@@ -146,7 +155,42 @@ def test_default_neighbourhoods_free_known_cells_of_the_requested_size():
         assert cells, name
         readers = {r.id for r in WARD.radiologists}
         assert all(r in readers and 0 <= d < DAYS for r, d in cells), name
-        assert len(cells) < len(readers) * DAYS, name
+        if neighbourhood is whole_model:
+            assert len(cells) == len(readers) * DAYS
+        else:
+            assert len(cells) < len(readers) * DAYS, name
+
+
+def test_the_whole_model_kind_alone_improves_and_bounds():
+    start = Roster()
+    result = solve_lns(
+        WARD,
+        _options(3.0),
+        start=start,
+        neighbourhoods={"whole": whole_model},
+        monolithic_share=0.0,
+    )
+    assert _valid(result) < validate(WARD, start).objective
+    # only a full search gives a bound: the parts' bounds hold for their part only
+    assert result.best_bound is not None and result.best_bound > 0
+
+
+def test_kinds_are_each_tried_then_drawn_by_gain_per_second():
+    rng = random.Random(1)
+    kinds = [_Kind(name, whole_model, size=0.05) for name in ("fast", "slow", "idle")]
+    tried = []
+    for _ in kinds:
+        picked = _pick(kinds, rng)
+        tried.append(picked.name)
+        picked.tries += 1
+        gain = {"fast": 100, "slow": 100, "idle": 0}[picked.name]
+        _adapt(picked, SolveStatus.OPTIMAL, gain, 0.5 if picked.name == "fast" else 5.0)
+    assert tried == ["fast", "slow", "idle"]
+    assert kinds[0].score > kinds[1].score > kinds[2].score == 0
+    assert kinds[0].size > 0.05  # solved to optimality: a larger part next time
+    drawn = Counter(_pick(kinds, rng).name for _ in range(2_000))
+    assert drawn["fast"] > drawn["slow"] > 0
+    assert drawn["idle"] > 0  # never starved
 
 
 def test_per_reader_roster_is_valid_and_prices_cover_at_the_margin():
@@ -159,6 +203,29 @@ def test_per_reader_roster_is_valid_and_prices_cover_at_the_margin():
     staffed = [sum(1 for a in roster.assignments if a.shift_id == s.id) for s in WARD.shifts]
     # a place already filled makes the next reader pay excess, an open one saves 100: no doubling
     assert max(staffed) <= 2
+
+
+class _StopRecorder:
+    """Stands in for a CpSolver: notes that the search was asked to stop."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def stop_search(self) -> None:
+        self.stopped = True
+
+
+def test_the_monolithic_search_stops_when_it_stalls_not_while_it_gains():
+    for gaining in (True, False):
+        recorder = Recorder(time.perf_counter(), None, None)
+        recorder.found(1_000, 0)
+        solver = _StopRecorder()
+        with _stall_watch(solver, recorder, patience=0.3):  # type: ignore[arg-type]
+            for step in range(1, 9):
+                time.sleep(0.1)
+                if gaining:  # 5 % a step: far above the stall threshold
+                    recorder.found(1_000 * 0.95**step, 0)
+        assert solver.stopped is not gaining
 
 
 def test_hard_cover_couples_readers():
