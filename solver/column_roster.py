@@ -1,0 +1,128 @@
+"""A roster chosen among known schedules per reader: the restricted master problem as an integer
+program (price-and-branch's last step).
+
+Column generation (solver.column_bound) leaves, for every reader, a handful of complete schedules
+that each meet the reader's own rules and that the LP found worth combining. Choosing exactly one
+schedule per reader so that cover, fairness and every other cross-reader term come out best is a
+far smaller search than the whole model's: each reader has tens of choices instead of one bit per
+shift. It is stated on the product's own model, with each reader's shift variables tied to a
+choice among their schedules, so every rule still holds and the objective is the product's, not a
+copy of it. Readers without schedules keep their full freedom.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.model import RosterModel, build_model
+from solver.problem import Problem
+from solver.roster import Roster
+from solver.search_progress import STATUSES
+
+Schedule = frozenset[str]  # shift ids one reader works
+
+
+@dataclass(frozen=True)
+class ChosenRoster:
+    roster: Roster
+    objective: int
+    breakdown: dict[str, int]
+    # the bound of the restricted search: valid only among the given schedules, not for the problem
+    restricted_bound: float
+    proven_best_among_schedules: bool
+
+
+def choose_schedules(
+    problem: Problem,
+    schedules: Mapping[str, Sequence[Schedule]],
+    seconds: float,
+    *,
+    workers: int = 2,
+    seed: int = 0,
+    hint: Roster | None = None,
+) -> ChosenRoster | None:
+    """The best roster in ``seconds`` that gives each reader one of their ``schedules`` (readers
+    not in it are free); None when no roster was found in time or none exists among them."""
+    roster_model = build_model(problem)
+    _tie_to_schedules(roster_model, schedules)
+    if hint is not None:
+        _hint_roster(roster_model, hint)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.1, seconds)
+    params.num_workers = workers
+    params.random_seed = seed
+    cp_status = solver.solve(roster_model.model)
+    status = STATUSES.get(cp_status)
+    if status is None or not status.has_roster:
+        return None
+    breakdown = roster_model.breakdown(solver)
+    return ChosenRoster(
+        roster=roster_model.read_roster(solver),
+        objective=sum(breakdown.values()),
+        breakdown=breakdown,
+        restricted_bound=float(solver.best_objective_bound),
+        proven_best_among_schedules=cp_status == cp_model.OPTIMAL,
+    )
+
+
+def _tie_to_schedules(roster_model: RosterModel, schedules: Mapping[str, Sequence[Schedule]]) -> None:
+    """x[r, s] = sum of the chosen-schedule literals of r's schedules that contain s."""
+    ctx = roster_model.ctx
+    model = ctx.model
+    for reader_id, reader_schedules in schedules.items():
+        slots = ctx.slots.get(reader_id)
+        if slots is None:
+            continue
+        workable = {slot.shift.id for slot in slots}
+        # a schedule needing a shift the reader has no variable for (barred, ineligible) cannot
+        # be chosen; duplicates would only multiply the search's symmetric choices
+        kept = sorted({s for s in reader_schedules if s <= workable}, key=sorted)
+        if not kept:
+            continue
+        chosen = [model.new_bool_var(f"schedule {i} of {reader_id}") for i in range(len(kept))]
+        model.add_exactly_one(chosen)
+        for slot in slots:
+            containing = [lit for lit, schedule in zip(chosen, kept) if slot.shift.id in schedule]
+            model.add(slot.var == sum(containing))
+
+
+def _hint_roster(roster_model: RosterModel, roster: Roster) -> None:
+    """Hint the assignments of ``roster``; the chosen-schedule literals are left to propagation."""
+    ctx = roster_model.ctx
+    worked = {(a.radiologist, a.shift_id) for a in roster.assignments}
+    ctx.model.clear_hints()  # type: ignore[no-untyped-call]
+    for key, var in ctx.x.items():
+        ctx.model.add_hint(var, key in worked)
+
+
+def schedules_of(roster: Roster, problem: Problem) -> dict[str, Schedule]:
+    """Each reader's schedule in ``roster`` (an empty one for readers who work nothing)."""
+    worked: dict[str, set[str]] = {r.id: set() for r in problem.radiologists}
+    for assignment in roster.assignments:
+        worked.setdefault(assignment.radiologist, set()).add(assignment.shift_id)
+    return {reader_id: frozenset(shifts) for reader_id, shifts in worked.items()}
+
+
+def merge_schedules(*collections: Mapping[str, Sequence[Schedule]]) -> dict[str, list[Schedule]]:
+    """The union of several schedule collections, per reader, without duplicates, in first-seen
+    order."""
+    merged: dict[str, list[Schedule]] = {}
+    for collection in collections:
+        for reader_id, reader_schedules in collection.items():
+            known = merged.setdefault(reader_id, [])
+            for schedule in reader_schedules:
+                if schedule not in known:
+                    known.append(schedule)
+    return merged
+
+
+def gap(objective: int, bound: float) -> float:
+    """Relative gap of ``objective`` to a lower ``bound`` (0 when they meet)."""
+    if objective <= 0:
+        return 0.0 if bound <= 0 else math.inf
+    return max(0.0, (objective - bound) / objective)
