@@ -3,6 +3,7 @@
     python benchmarks/bench_solver.py [--department-seconds 60] [--national-seconds 300]
         [--sizes 50,200,500,1000] [--workers 2] [--seed 0] [--skip-department] [--skip-national]
         [--department-method auto] [--national-method auto|monolithic|lns|lns-regions|parts]
+        [--department-bound-seconds 120]
 
 Department: 40 radiologists x 3 regions x 28 days (benchmarks.synthetic_problems: leave blocks,
 wishes, hard on-call per region and night, reading demand per site and subspecialty): time to the
@@ -142,6 +143,35 @@ def measure(
     )
 
 
+@dataclass(frozen=True)
+class ColumnBoundRun:
+    bound: float
+    lp_value: float
+    converged: bool
+    rounds: int
+    seconds: float
+
+
+def measure_column_bound(readers: int, regions: int, seconds: float, seed: int) -> ColumnBoundRun:
+    """Column generation's lower bound of the same problem (solver.column_bound), on its own."""
+    from solver.column_bound import column_bound
+
+    problem = synthetic_problem(readers=readers, regions=regions, days=28, seed=seed)
+    found = column_bound(problem, seconds)
+    return ColumnBoundRun(
+        found.bound, found.lp_value, found.converged, found.iterations, found.seconds
+    )
+
+
+def print_column_bound(found: ColumnBoundRun, run: Run) -> None:
+    gap = (run.objective - found.bound) / max(1.0, run.objective)
+    print(
+        f"  column-generation bound {found.bound:8.0f} after {found.seconds:.0f} s, "
+        f"{found.rounds} rounds, {'converged' if found.converged else 'not converged'} "
+        f"(LP {found.lp_value:.0f}): the roster is within {gap:.1%} of it"
+    )
+
+
 def in_child(*args: object) -> Run:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
@@ -218,6 +248,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--department-method", choices=METHODS, default="auto")
     parser.add_argument("--national-method", choices=METHODS, default="auto")
+    parser.add_argument(
+        "--department-bound-seconds",
+        type=float,
+        default=120.0,
+        help="column generation's lower bound of the department (0: skip)",
+    )
     parser.add_argument("--skip-department", action="store_true")
     parser.add_argument("--skip-national", action="store_true")
     args = parser.parse_args()
@@ -236,6 +272,17 @@ def main() -> int:
         )
         runs.append(run)
         print_department(run)
+        if args.department_bound_seconds > 0:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                found = pool.submit(
+                    measure_column_bound,
+                    DEPARTMENT["readers"],
+                    DEPARTMENT["regions"],
+                    args.department_bound_seconds,
+                    args.seed,
+                ).result()
+            print_column_bound(found, run)
         print(f"  ({load()})")
     if not args.skip_national:
         national = []

@@ -1,18 +1,14 @@
-"""A roster chosen among known schedules per reader: the restricted master problem as an integer
-program (price-and-branch's last step).
+"""A roster whose readers keep to given schedules: the rest of the roster searched around them.
 
-Column generation (solver.column_bound) leaves, for every reader, a handful of complete schedules
-that each meet the reader's own rules and that the LP found worth combining. Choosing exactly one
-schedule per reader so that cover, fairness and every other cross-reader term come out best is a
-far smaller search than the whole model's: each reader has tens of choices instead of one bit per
-shift. It is stated on the product's own model, with each reader's shift variables tied to a
-choice among their schedules, so every rule still holds and the objective is the product's, not a
-copy of it. Readers without schedules keep their full freedom.
+Column generation (solver.column_bound) ends with an LP that mixes a few complete schedules per
+reader. Readers whose LP weight sits mostly on one schedule are fixed to it and the others are
+searched freely, hinted at their heaviest schedule (solver.column_phase): a small search guided by
+the relaxation. It runs on the product's own model, each reader's shift variables tied to a choice
+among their schedules, so every rule still holds and the objective is the product's.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -70,7 +66,9 @@ def choose_schedules(
     )
 
 
-def _tie_to_schedules(roster_model: RosterModel, schedules: Mapping[str, Sequence[Schedule]]) -> None:
+def _tie_to_schedules(
+    roster_model: RosterModel, schedules: Mapping[str, Sequence[Schedule]]
+) -> None:
     """x[r, s] = sum of the chosen-schedule literals of r's schedules that contain s."""
     ctx = roster_model.ctx
     model = ctx.model
@@ -87,7 +85,9 @@ def _tie_to_schedules(roster_model: RosterModel, schedules: Mapping[str, Sequenc
         chosen = [model.new_bool_var(f"schedule {i} of {reader_id}") for i in range(len(kept))]
         model.add_exactly_one(chosen)
         for slot in slots:
-            containing = [lit for lit, schedule in zip(chosen, kept) if slot.shift.id in schedule]
+            containing = [
+                lit for lit, schedule in zip(chosen, kept, strict=True) if slot.shift.id in schedule
+            ]
             model.add(slot.var == sum(containing))
 
 
@@ -119,10 +119,3 @@ def merge_schedules(*collections: Mapping[str, Sequence[Schedule]]) -> dict[str,
                 if schedule not in known:
                     known.append(schedule)
     return merged
-
-
-def gap(objective: int, bound: float) -> float:
-    """Relative gap of ``objective`` to a lower ``bound`` (0 when they meet)."""
-    if objective <= 0:
-        return 0.0 if bound <= 0 else math.inf
-    return max(0.0, (objective - bound) / objective)

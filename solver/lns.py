@@ -83,6 +83,8 @@ PER_READER_SHARE = 0.3  # of the time, at most, to build the first roster reader
 MIN_SIZE, MAX_SIZE = 0.01, 1.0  # a size of 1 frees everything: a monolithic search, on a budget
 GROW, SHRINK = 1.25, 0.85
 WARM_START_SHARE, WARM_START_CONFLICTS = 0.25, 5_000  # as solver.solve's warm start
+COLUMN_PHASE_SHARE = 0.5  # of the time left after the first roster
+COLUMN_ROUNDS_WANTED = 10  # first rosters' worth of pricing time, or no column phase
 STEP_WORKERS = 2  # the parts are small: more workers than cores only share the cores
 
 
@@ -305,6 +307,8 @@ def run_lns(
     if current is None:
         return _no_roster(search)
     log.info("LNS: first roster %d at %.1f s", current.objective, _elapsed(recorder))
+    if options.column_generation:
+        current = _column_phase(search, current)
     if len(roster_model.ctx.x) < MONOLITHIC_MAX_DECISIONS:
         # on a large model, the full search spends its share in presolve and finds nothing
         current = _monolithic(search, current, monolithic_share)
@@ -419,6 +423,50 @@ def _search_first(search: _Search, seconds: float, *, cheap: bool) -> _Current |
     search.recorder.found(current.objective, float(solver.best_objective_bound))
     if not cheap:
         search.bound = max(search.bound, float(solver.best_objective_bound))
+    return current
+
+
+def _column_phase(search: _Search, current: _Current) -> _Current:
+    """Column generation's bound joins the search's, and its LP-guided roster replaces the
+    current one when better (solver.column_phase)."""
+    from solver.column_phase import PRICING_SHARE, lp_guided_roster  # heavy: only when asked
+
+    if search.recorder.poll_stop():
+        return current
+    # A first roster reader by reader solves each reader's own model once, as one pricing round
+    # does; column generation needs tens of rounds, so a slow first roster says it cannot
+    # converge in the time there is (Curtois-Qu 13, 17 and 19), and the time goes to the LNS.
+    pricing_seconds = search.remaining * COLUMN_PHASE_SHARE * PRICING_SHARE
+    first_roster_seconds = _elapsed(search.recorder)
+    if pricing_seconds < COLUMN_ROUNDS_WANTED * first_roster_seconds:
+        log.info(
+            "LNS: no column phase: %.1f s of pricing for a first roster in %.1f s",
+            pricing_seconds,
+            first_roster_seconds,
+        )
+        return current
+    phase = lp_guided_roster(
+        search.problem,
+        current.roster,
+        search.remaining * COLUMN_PHASE_SHARE,
+        workers=min(search.options.num_workers, STEP_WORKERS),
+        seed=search.options.random_seed,
+        should_stop=search.recorder.poll_stop,
+    )
+    search.bound = max(search.bound, phase.bound)
+    chosen = phase.chosen
+    log.info(
+        "LNS: column phase %s (%d readers settled), bound %g after %d rounds at %.1f s",
+        chosen.objective if chosen else "no roster",
+        phase.settled_readers,
+        phase.bound,
+        phase.rounds,
+        _elapsed(search.recorder),
+    )
+    if chosen is not None and chosen.objective < current.objective:
+        completed = _complete(search, chosen.roster)
+        if completed is not None:
+            return completed
     return current
 
 

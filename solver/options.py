@@ -21,6 +21,9 @@ class SolveOptions:
     ``lns_seconds_per_step``: the time budget of one neighbourhood's search.
     ``cover_first``: search the cover penalties alone for part of the time before the whole
     objective (solver.cover_phase); ``None`` does so when the objective has fairness terms.
+    ``column_generation``: in the large-neighbourhood search, run column generation from the first
+    roster: its lower bound is reported when it beats CP-SAT's, and a search guided by its LP may
+    give a better roster to improve (solver.column_phase).
     """
 
     max_time_in_seconds: float = 30.0
@@ -33,6 +36,7 @@ class SolveOptions:
     lns: bool | None = None
     lns_seconds_per_step: float = 1.0
     cover_first: bool | None = None
+    column_generation: bool = False
 
     def __post_init__(self) -> None:
         if self.max_time_in_seconds <= 0:

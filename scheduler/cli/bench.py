@@ -51,6 +51,13 @@ def curtois(
             help="Large-neighbourhood search on or off (default: chosen by model size).",
         ),
     ] = None,
+    column_generation: Annotated[
+        bool,
+        typer.Option(
+            "--column-generation",
+            help="With --lns: column generation's lower bound, and a roster guided by its LP.",
+        ),
+    ] = False,
     best_known: Annotated[
         Path | None,
         typer.Option(
@@ -74,7 +81,11 @@ def curtois(
         raise typer.Exit(2) from None
 
     options = SolveOptions(
-        max_time_in_seconds=time_limit, num_workers=workers, random_seed=seed, lns=lns
+        max_time_in_seconds=time_limit,
+        num_workers=workers,
+        random_seed=seed,
+        lns=lns,
+        column_generation=column_generation,
     )
     runs = [_run_and_print(instance, options) for instance in instances]
     errors.print(_table(runs, known))

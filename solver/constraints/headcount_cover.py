@@ -32,6 +32,7 @@ def add_headcount_cover(ctx: ModelContext) -> list[Penalty]:
             if on_shift:
                 under = model.new_int_var(0, cover.required, name)
                 model.add_max_equality(under, [cover.required - staffed, 0])
+                model.add(under >= cover.required - staffed)
                 penalties.append(Penalty("cover", name, under, cover.weight_under))
             else:
                 penalties.append(Penalty("cover", name, cover.required, cover.weight_under))
@@ -39,5 +40,6 @@ def add_headcount_cover(ctx: ModelContext) -> list[Penalty]:
             name = f"cover excess: {label}"
             over = model.new_int_var(0, len(on_shift) - cover.required, name)
             model.add_max_equality(over, [staffed - cover.required, 0])
+            model.add(over >= staffed - cover.required)
             penalties.append(Penalty("cover", name, over, cover.weight_over))
     return penalties

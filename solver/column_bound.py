@@ -1,0 +1,352 @@
+"""A Dantzig-Wolfe / column-generation lower bound for any Problem.
+
+CP-SAT's own bound on the product's models stays near 0, so a roster's distance from the optimum is
+unknown. Here each reader's decisions are one convex combination of their complete schedules
+(*columns*: a set of shift ids meeting all the reader's own hard rules, with the reader's own
+penalties as cost), and only the cross-reader terms (headcount and reading cover, urgent floors,
+fairness spreads) stay as rows of a master LP (solver.column_master). Each round solves the master
+over the columns found so far (GLOP), prices every reader against its duals with the reader's own
+CP-SAT model (solver.column_pricing), and adds the schedules of negative reduced cost.
+
+The bound of a round is the Lagrangian of the coupling rows at the master's duals:
+``constant(duals) + sum over readers of a proven lower bound of their least priced cost``. It is
+valid in every round, converged or not and whatever the pricing time limits, because it uses
+CP-SAT's proven bound of each pricing model, never the schedule it found. Every objective term is a
+nonnegative integer, so 0 is a bound before any round, and ``ceil(bound)`` is one too.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from solver.column_master import Coupling, RestrictedMaster, build_coupling
+from solver.column_pricing import PricingResult, ReaderPricing, Schedule, one_reader_problem
+from solver.constraints.fairness import load_scale
+from solver.model import RosterModel, build_model
+from solver.problem import Problem, Radiologist
+from solver.roster import Assignment, Roster
+from solver.validate import validate
+
+# A schedule enters the master only with a reduced cost below this.
+REDUCED_COST_TOLERANCE = 1e-6
+# A pricing call never gets less, nor more (so a round ends and the duals move on).
+MIN_PRICING_SECONDS = 0.05
+MAX_PRICING_SECONDS = 5.0
+# A round's pricing calls share the time left so that about this many more rounds still fit.
+ROUNDS_AHEAD = 8
+# ... and never more than this, until a reader's patience grows: early duals are poor, and many
+# quick rounds move them further than a few long ones (Curtois 17 in 60 s: bound 5,233 instead of 0)
+MAX_SHARE_SECONDS = 0.25
+# How much longer than its share a reader's pricing may grow after fruitless calls.
+MAX_PATIENCE = 32.0
+# Duals priced: this share of the best bound's duals plus the rest of the master's (Wentges
+# smoothing: it damps the master's oscillating duals, which otherwise make the bound tail off).
+SMOOTHING = 0.5
+# Schedules kept from one pricing call: the best few by reduced cost.
+SCHEDULES_PER_PRICING = 5
+# Cost per missing reader of a hard cover in the master only (the bound keeps the rule hard):
+# this many times the largest weight of the problem.
+HARD_SLACK_FACTOR = 1000
+
+
+@dataclass(frozen=True)
+class ColumnBound:
+    """``bound``: a valid lower bound of the objective of any roster (the best round's);
+    ``lp_value``: the restricted master's value at the end, the Dantzig-Wolfe LP bound itself when
+    ``converged``; ``columns``: reader id -> schedules (shift-id sets), each valid for the reader's
+    own hard rules, with the master's weight of each in ``lp_weights``."""
+
+    bound: float
+    lp_value: float
+    converged: bool
+    iterations: int
+    seconds: float
+    columns: dict[str, list[frozenset[str]]]
+    lp_weights: dict[str, list[float]]
+
+
+@dataclass(frozen=True)
+class _Column:
+    shifts: frozenset[str]
+    cost: float
+    weekends: int
+
+
+class _ColumnPool:
+    """Columns per reader, each once, mirrored in the master."""
+
+    def __init__(self, problem: Problem, coupling: Coupling, master: RestrictedMaster) -> None:
+        self.problem = problem
+        self.coupling = coupling
+        self.master = master
+        self.columns: dict[str, list[_Column]] = {r.id: [] for r in problem.radiologists}
+        self.known: dict[str, set[frozenset[str]]] = {r.id: set() for r in problem.radiologists}
+
+    def weekends_worked(self, shifts: frozenset[str], shift_days: dict[str, int]) -> int:
+        return len(
+            {
+                self.problem.weekend_index(shift_days[s])
+                for s in shifts
+                if self.problem.is_weekend(shift_days[s])
+            }
+        )
+
+    def add(self, reader: str, schedule: Schedule, weekends: int) -> bool:
+        if schedule.shifts in self.known[reader]:
+            return False
+        self.known[reader].add(schedule.shifts)
+        column = _Column(schedule.shifts, schedule.own_cost, weekends)
+        self.columns[reader].append(column)
+        coefficients = self.coupling.column_coefficients(reader, column.shifts, weekends)
+        self.master.add_column(reader, column.cost, coefficients)
+        return True
+
+
+def column_bound(
+    problem: Problem,
+    seconds: float,
+    *,
+    start: Roster | None = None,
+    workers: int = 1,
+    on_progress: Callable[[float, int], None] | None = None,
+) -> ColumnBound:
+    """A lower bound of ``problem``'s objective by column generation, within ``seconds`` (plus the
+    build of the models and one pricing call at most). ``start``: a roster whose schedules seed
+    the master (the greedy starting roster's always do); ``on_progress(bound, rounds)`` hears each
+    better bound."""
+    started = time.perf_counter()
+    deadline = started + seconds
+    full = build_model(problem)
+    coupling = build_coupling(full, HARD_SLACK_FACTOR * _largest_weight(problem))
+    master = RestrictedMaster(coupling, [r.id for r in problem.radiologists])
+    pool = _ColumnPool(problem, coupling, master)
+    shift_days = {s.id: s.day for s in problem.shifts}
+    for roster in (start, _greedy_roster(full)):
+        if roster is not None:
+            _seed(problem, pool, roster, shift_days)
+
+    search = _Search(problem, coupling, pool, deadline, workers)
+    best = 0.0
+    # the duals of the best Lagrangian so far, even below 0: the centre of the smoothing
+    best_lagrangian, best_duals = -math.inf, None
+    smoothing = SMOOTHING
+    lp_value = math.inf
+    rounds = 0
+    converged = False
+    while time.perf_counter() < deadline:
+        lp_value, master_duals, convexity = master.solve()
+        master_duals = coupling.signed(master_duals)
+        duals = master_duals
+        if best_duals is not None and smoothing > 0:
+            duals = [
+                smoothing * centre + (1 - smoothing) * dual
+                for centre, dual in zip(best_duals, master_duals, strict=True)
+            ]
+        priced = search.price_round(duals, master_duals, convexity)
+        if priced is None:
+            break  # out of time: an unfinished round proves nothing
+        if priced.infeasible:  # a reader's own rules cannot hold: no roster at all
+            return _result(math.inf, lp_value, True, rounds + 1, started, pool)
+        rounds += 1
+        if priced.lagrangian > best_lagrangian:
+            best_lagrangian, best_duals = priced.lagrangian, duals
+        if priced.lagrangian > best:
+            best = priced.lagrangian
+            if on_progress is not None:
+                on_progress(best, rounds)
+        if _meets(best, lp_value):
+            converged = True
+            break
+        if priced.added == 0:
+            if duals is master_duals and priced.all_proven:
+                converged = True  # no schedule prices out at the master's own duals
+                break
+            smoothing = 0.0  # mispriced at the smoothed duals: price at the master's next
+        else:
+            smoothing = SMOOTHING
+        if math.ceil(best - 1e-6) >= math.ceil(lp_value - 1e-6):
+            break  # the integer bound cannot rise above the master's value rounded up
+    if not converged and time.perf_counter() < deadline + MAX_PRICING_SECONDS:
+        lp_value = master.solve()[0]
+    return _result(best, lp_value, converged, rounds, started, pool)
+
+
+@dataclass(frozen=True)
+class _Round:
+    lagrangian: float
+    added: int
+    all_proven: bool
+    infeasible: bool = False
+
+
+class _Search:
+    """The readers' pricing models (built on first use) and one round of pricing them all."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        coupling: Coupling,
+        pool: _ColumnPool,
+        deadline: float,
+        workers: int,
+    ) -> None:
+        self.problem = problem
+        self.readers = list(problem.radiologists)
+        self.coupling = coupling
+        self.pool = pool
+        self.deadline = deadline
+        self.workers = workers
+        self.pricers: dict[str, ReaderPricing] = {}
+        self.shift_days = {s.id: s.day for s in problem.shifts}
+        # proven pricing results at ``priced_at``: a round at the same duals (the master gained
+        # nothing) reuses them and spends its time on the readers not proven yet
+        self.priced_at: list[float] | None = None
+        self.proven: dict[str, PricingResult] = {}
+        # a reader whose pricing neither proved its minimum nor found a schedule gets a longer
+        # limit next time (doubled each time, up to MAX_PATIENCE times its share)
+        self.patience: dict[str, float] = {r.id: 1.0 for r in problem.radiologists}
+
+    def price_round(
+        self, duals: list[float], master_duals: list[float], convexity: dict[str, float]
+    ) -> _Round | None:
+        """Every reader priced at ``duals``; their schedules enter the master when their reduced
+        cost at the master's own duals is negative. None when time ran out before the end."""
+        if duals != self.priced_at:
+            self.priced_at, self.proven = duals, {}
+        lagrangian = self.coupling.lagrangian_constant(duals)
+        added, all_proven = 0, True
+        for position, reader in enumerate(self.readers):
+            if reader.id in self.proven:
+                lagrangian += self.proven[reader.id].lower_bound
+                continue
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                return None
+            if reader.id not in self.pricers:
+                self.pricers[reader.id] = ReaderPricing(self.problem, reader)
+            pricer = self.pricers[reader.id]
+            share = left / (len(self.readers) - position + ROUNDS_AHEAD * len(self.readers))
+            budget = min(share, MAX_SHARE_SECONDS) * self.patience[reader.id]
+            result = pricer.price(
+                self.coupling.shift_prices(reader.id, duals),
+                self.coupling.weekend_price(reader.id, duals),
+                min(max(budget, MIN_PRICING_SECONDS), MAX_PRICING_SECONDS, left),
+                self.workers,
+            )
+            if result.infeasible:
+                return _Round(math.inf, 0, True, infeasible=True)
+            lagrangian += result.lower_bound
+            found = self._add_best(reader.id, pricer, result.schedules, master_duals, convexity)
+            added += found
+            if result.proven:
+                self.proven[reader.id] = result
+                self.patience[reader.id] = 1.0
+            else:
+                all_proven = False
+                if not found:
+                    patience = 2 * self.patience[reader.id]
+                    self.patience[reader.id] = min(patience, MAX_PATIENCE)
+        return _Round(lagrangian, added, all_proven)
+
+    def _add_best(
+        self,
+        reader: str,
+        pricer: ReaderPricing,
+        schedules: tuple[Schedule, ...],
+        master_duals: list[float],
+        convexity: dict[str, float],
+    ) -> int:
+        prices = self.coupling.shift_prices(reader, master_duals)
+        weekend_price = self.coupling.weekend_price(reader, master_duals)
+        priced = []
+        for schedule in schedules:
+            weekends = self.pool.weekends_worked(schedule.shifts, self.shift_days)
+            cost = schedule.own_cost + weekends * weekend_price
+            cost += sum(prices.get(s, 0.0) for s in schedule.shifts)
+            priced.append((cost - convexity[reader], schedule, weekends))
+        priced.sort(key=lambda item: item[0])
+        added = 0
+        for reduced_cost, schedule, weekends in priced[:SCHEDULES_PER_PRICING]:
+            if reduced_cost < -REDUCED_COST_TOLERANCE and self.pool.add(reader, schedule, weekends):
+                added += 1
+        if schedules:
+            # the search's last schedule is its best at the pricing duals: start there next time
+            pricer.hint(schedules[-1].shifts)
+        return added
+
+
+def _meets(bound: float, lp_value: float) -> bool:
+    return bound >= lp_value - 1e-6 * max(1.0, abs(lp_value))
+
+
+def _result(
+    bound: float,
+    lp_value: float,
+    converged: bool,
+    rounds: int,
+    started: float,
+    pool: _ColumnPool,
+) -> ColumnBound:
+    weights = pool.master.weights()
+    return ColumnBound(
+        bound=bound,
+        lp_value=lp_value,
+        converged=converged,
+        iterations=rounds,
+        seconds=time.perf_counter() - started,
+        columns={r: [c.shifts for c in columns] for r, columns in pool.columns.items()},
+        lp_weights={r: weights.get(r, []) for r in pool.columns},
+    )
+
+
+def _greedy_roster(full: RosterModel) -> Roster:
+    """The greedy starting roster build_model hinted (solver.starting_roster)."""
+    hint = full.model.proto.solution_hint
+    hinted = dict(zip(hint.vars, hint.values, strict=True))
+    return Roster(
+        assignments=tuple(
+            Assignment(reader, shift)
+            for (reader, shift), var in full.ctx.x.items()
+            if hinted.get(var.index, 0)
+        )
+    )
+
+
+def _seed(problem: Problem, pool: _ColumnPool, roster: Roster, shift_days: dict[str, int]) -> None:
+    """Each reader's schedule in ``roster``, if it meets the reader's own hard rules."""
+    for reader in problem.radiologists:
+        shifts = frozenset(roster.shifts_of(reader.id))
+        if shifts in pool.known[reader.id]:
+            continue
+        alone = one_reader_problem(problem, reader)
+        report = validate(alone, _roster_of(reader, shifts))
+        if report.ok:
+            schedule = Schedule(shifts, float(report.objective))
+            pool.add(reader.id, schedule, pool.weekends_worked(shifts, shift_days))
+
+
+def _roster_of(reader: Radiologist, shifts: frozenset[str]) -> Roster:
+    return Roster(assignments=tuple(sorted(Assignment(reader.id, s) for s in shifts)))
+
+
+def _largest_weight(problem: Problem) -> float:
+    """The largest single penalty weight of the problem (at least 1)."""
+    weights = problem.weights
+    fairness = max(weights.fairness_nights, weights.fairness_weekends, weights.fairness_on_call)
+    scales = [load_scale(r) for r in problem.radiologists if r.fte > 0]
+    candidates = [
+        1,
+        weights.change,
+        weights.follow_the_sun,
+        fairness * max(scales, default=1),
+        *(c.weight_under for c in problem.headcount_cover),
+        *(c.weight_over for c in problem.headcount_cover),
+        *(d.weight_under * max(1, d.min_readers) for d in problem.reading_demand),
+        *(d.weight_over for d in problem.reading_demand),
+        *(a.weight for r in problem.radiologists for a in r.availability),
+    ]
+    shift_units = max((problem.shift_units(s) for s in problem.shifts), default=1)
+    return float(max(candidates) * max(1, shift_units))

@@ -1,0 +1,353 @@
+"""The cross-reader rows of a Problem, the restricted master LP over readers' schedules, and the
+Lagrangian of those rows (used by solver.column_bound).
+
+Every rule of the model is one reader's own except headcount cover, reading cover (with the group
+flows of ``constraints.reading_groups``), urgent-reader floors and fairness spreads. Those become
+the *coupling rows* here, each ``sum(coefficient * value) (>=, <=, =) rhs``, over two kinds of
+values: the readers' schedules (a schedule touches a row through the shifts it works and the
+weekends it works) and *auxiliary* variables of the master itself (shortfall and excess slacks,
+group flows, the fairness max and min), each boxed by bounds any roster meets.
+
+Because every auxiliary variable is boxed, the Lagrangian ``L(duals)`` below is finite for any
+duals of the right signs, and is a lower bound of the problem's objective whatever the master LP
+holds: the bound never rests on GLOP's numerics, only on each reader's pricing bound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ortools.math_opt.python import mathopt
+
+from solver.constraints.context import ModelContext
+from solver.constraints.fairness import load_scale
+from solver.eligibility import may_read_pool
+from solver.model import RosterModel
+from solver.problem import Radiologist, Shift, ShiftKind
+
+# Reader-free columns keep the master feasible before every reader has a real schedule; their cost
+# only shapes the master's duals, never the bound.
+ARTIFICIAL_COST = 1e7
+
+
+class Sense(Enum):
+    GE = ">="
+    LE = "<="
+    EQ = "="
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    sense: Sense
+    rhs: float
+
+
+@dataclass(frozen=True)
+class Auxiliary:
+    """A master variable of no reader: ``low <= v <= high`` at ``cost`` per unit.
+
+    ``master_only``: a slack the true problem does not have (the shortfall of a hard cover); it
+    keeps the master feasible but stays out of the Lagrangian, so the bound is the hard rule's.
+    """
+
+    name: str
+    low: float
+    high: float
+    cost: float
+    coefficients: dict[int, float]  # row index -> coefficient
+    master_only: bool = False
+
+
+@dataclass
+class Coupling:
+    rows: list[Row] = field(default_factory=list)
+    auxiliaries: list[Auxiliary] = field(default_factory=list)
+    # reader -> shift -> (row, coefficient) for each working of the shift
+    shift_rows: dict[str, dict[str, list[tuple[int, float]]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    # reader -> (row, coefficient) for each weekend worked (weekend fairness)
+    weekend_rows: dict[str, list[tuple[int, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add_row(self, name: str, sense: Sense, rhs: float) -> int:
+        self.rows.append(Row(name, sense, rhs))
+        return len(self.rows) - 1
+
+    def column_coefficients(
+        self, reader: str, shifts: frozenset[str], weekends: int
+    ) -> dict[int, float]:
+        coefficients: dict[int, float] = defaultdict(float)
+        by_shift = self.shift_rows.get(reader, {})
+        for shift_id in shifts:
+            for row, coefficient in by_shift.get(shift_id, []):
+                coefficients[row] += coefficient
+        if weekends:
+            for row, coefficient in self.weekend_rows.get(reader, []):
+                coefficients[row] += coefficient * weekends
+        return dict(coefficients)
+
+    def signed(self, duals: list[float]) -> list[float]:
+        """Duals clipped to the signs the rows' senses allow (>=: nonnegative, <=: nonpositive),
+        so GLOP's tolerances cannot make the Lagrangian invalid."""
+        clipped = []
+        for row, dual in zip(self.rows, duals, strict=True):
+            if row.sense == Sense.GE:
+                dual = max(dual, 0.0)
+            elif row.sense == Sense.LE:
+                dual = min(dual, 0.0)
+            clipped.append(dual)
+        return clipped
+
+    def lagrangian_constant(self, duals: list[float]) -> float:
+        """``sum(dual * rhs)`` plus the least the auxiliaries can add at these duals: the part of
+        ``L(duals)`` that is not the readers' pricing minima."""
+        total = sum(dual * row.rhs for dual, row in zip(duals, self.rows, strict=True))
+        for aux in self.auxiliaries:
+            if aux.master_only:
+                continue
+            reduced = aux.cost - sum(duals[row] * c for row, c in aux.coefficients.items())
+            total += reduced * (aux.low if reduced >= 0 else aux.high)
+        return total
+
+    def shift_prices(self, reader: str, duals: list[float]) -> dict[str, float]:
+        """What working each shift adds to the reader's Lagrangian cost at these duals."""
+        return {
+            shift_id: -sum(duals[row] * c for row, c in entries)
+            for shift_id, entries in self.shift_rows.get(reader, {}).items()
+        }
+
+    def weekend_price(self, reader: str, duals: list[float]) -> float:
+        return -sum(duals[row] * c for row, c in self.weekend_rows.get(reader, []))
+
+
+def build_coupling(full: RosterModel, hard_slack_cost: float) -> Coupling:
+    """The coupling rows of ``full``'s problem, from the full model's variables and groups (the
+    readers who may work each shift, read each pool, take part in each fairness category)."""
+    coupling = Coupling()
+    _headcount_rows(full, coupling, hard_slack_cost)
+    _urgent_rows(full, coupling)
+    _reading_rows(full, coupling)
+    _fairness_rows(full, coupling)
+    return coupling
+
+
+def _headcount_rows(full: RosterModel, coupling: Coupling, hard_slack_cost: float) -> None:
+    ctx = full.ctx
+    on_shift = _readers_on_shift(full)
+    for cover in ctx.problem.headcount_cover:
+        workers = on_shift.get(cover.shift_id, [])
+        hard = cover.hard and cover.required > 0
+        # staffed + under - over = required; a hard minimum has no shortfall but in the master
+        row = coupling.add_row(f"cover {cover.shift_id}", Sense.EQ, cover.required)
+        for reader in workers:
+            coupling.shift_rows[reader][cover.shift_id].append((row, 1.0))
+        under_cost = hard_slack_cost if hard else float(cover.weight_under)
+        coupling.auxiliaries.append(
+            Auxiliary(f"under {cover.shift_id}", 0, cover.required, under_cost, {row: 1.0}, hard)
+        )
+        most_over = max(0, len(workers) - cover.required)
+        coupling.auxiliaries.append(
+            Auxiliary(f"over {cover.shift_id}", 0, most_over, cover.weight_over, {row: -1.0})
+        )
+
+
+def _readers_on_shift(full: RosterModel) -> dict[str, list[str]]:
+    on_shift: dict[str, list[str]] = defaultdict(list)
+    for reader, shift_id in full.ctx.x:
+        on_shift[shift_id].append(reader)
+    return on_shift
+
+
+def _urgent_rows(full: RosterModel, coupling: Coupling) -> None:
+    ctx = full.ctx
+    problem = ctx.problem
+    on_shift = _readers_on_shift(full)
+    for demand in problem.reading_demand:
+        if demand.min_readers <= 0 or demand.weight_under <= 0:
+            continue
+        shift = ctx.shifts[demand.shift_id]
+        pool = ctx.pools[demand.pool]
+        row = coupling.add_row(f"urgent {demand.pool} {shift.id}", Sense.GE, demand.min_readers)
+        for reader in on_shift.get(shift.id, []):
+            if may_read_pool(problem, ctx.readers[reader], shift, pool):
+                coupling.shift_rows[reader][shift.id].append((row, 1.0))
+        weight = demand.weight_under * problem.shift_units(shift)
+        coupling.auxiliaries.append(
+            Auxiliary(f"missing {demand.pool} {shift.id}", 0, demand.min_readers, weight, {row: 1})
+        )
+
+
+def _reading_rows(full: RosterModel, coupling: Coupling) -> None:
+    """Group capacity rows (flows <= units * readers of the group working) and one supply row per
+    demand (flows + under - over = units); flows stay continuous."""
+    problem = full.ctx.problem
+    flows_by_pool: dict[tuple[str, str], list[dict[int, float]]] = defaultdict(list)
+    flow_bounds: list[tuple[str, float, dict[int, float]]] = []
+    for group in full.reading.groups.values():
+        units = problem.shift_units(group.shift)
+        row = coupling.add_row(f"capacity {group.shift.id} {group.pools}", Sense.LE, 0)
+        for reader, _ in group.members:
+            coupling.shift_rows[reader][group.shift.id].append((row, -float(units)))
+        for pool in group.pools:
+            coefficients = {row: 1.0}
+            flows_by_pool[pool, group.shift.id].append(coefficients)
+            flow_bounds.append(
+                (f"flow {group.shift.id} {pool}", units * len(group.members), coefficients)
+            )
+    for demand in problem.reading_demand:
+        row = coupling.add_row(f"supply {demand.pool} {demand.shift_id}", Sense.EQ, demand.units)
+        flows = flows_by_pool.get((demand.pool, demand.shift_id), [])
+        for coefficients in flows:
+            coefficients[row] = 1.0
+        shift = full.ctx.shifts[demand.shift_id]
+        most = len(flows) and sum(
+            problem.shift_units(shift) * len(g.members)
+            for g in full.reading.groups.values()
+            if g.shift.id == shift.id and demand.pool in g.pools
+        )
+        name = f"{demand.pool} {demand.shift_id}"
+        coupling.auxiliaries.append(
+            Auxiliary(f"short {name}", 0, demand.units, demand.weight_under, {row: 1.0})
+        )
+        coupling.auxiliaries.append(
+            Auxiliary(
+                f"excess {name}", 0, max(0, most - demand.units), demand.weight_over, {row: -1.0}
+            )
+        )
+    for name, high, coefficients in flow_bounds:
+        coupling.auxiliaries.append(Auxiliary(name, 0, high, 0.0, coefficients))
+
+
+def _fairness_rows(full: RosterModel, coupling: Coupling) -> None:
+    """Per category: most >= load_r and load_r >= least for each member, weight * (most - least);
+    nights and on-calls are counted per shift, weekends per weekend worked (as fairness.py)."""
+    ctx = full.ctx
+    weights = ctx.problem.weights
+    categories = (
+        ("nights", weights.fairness_nights),
+        ("weekends", weights.fairness_weekends),
+        ("on_call", weights.fairness_on_call),
+    )
+    for category, weight in categories:
+        if weight <= 0:
+            continue
+        members = [
+            r
+            for r in ctx.problem.radiologists
+            if r.fte > 0 and r.id in ctx.category_readers[category]
+        ]
+        if len(members) < 2:
+            continue
+        heaviest = 0.0
+        most_rows: dict[int, float] = {}
+        least_rows: dict[int, float] = {}
+        for reader in members:
+            scale = float(load_scale(reader))
+            most_row = coupling.add_row(f"{category} most >= {reader.id}", Sense.GE, 0)
+            least_row = coupling.add_row(f"{category} {reader.id} >= least", Sense.GE, 0)
+            most_rows[most_row], least_rows[least_row] = 1.0, -1.0
+            entries = [(most_row, -scale), (least_row, scale)]
+            slots = ctx.slots[reader.id]
+            if category == "weekends":
+                coupling.weekend_rows[reader.id].extend(entries)
+                counted = len(ctx.weekend_days)
+            else:
+                counted = 0
+                for slot in slots:
+                    if _counts(ctx, reader, slot.shift, category):
+                        coupling.shift_rows[reader.id][slot.shift.id].extend(entries)
+                        counted += 1
+            heaviest = max(heaviest, scale * counted)
+        coupling.auxiliaries.append(
+            Auxiliary(f"{category} most", 0, heaviest, float(weight), most_rows)
+        )
+        coupling.auxiliaries.append(
+            Auxiliary(f"{category} least", 0, heaviest, -float(weight), least_rows)
+        )
+
+
+def _counts(ctx: ModelContext, reader: Radiologist, shift: Shift, category: str) -> bool:
+    if category == "nights":
+        return ctx.is_night(reader, shift)
+    return shift.kind == ShiftKind.ON_CALL
+
+
+# GLOP starts from a given basis only without its presolve
+WARM_START = mathopt.SolveParameters(presolve=mathopt.Emphasis.OFF)
+
+
+class RestrictedMaster:
+    """The master LP over the columns found so far, grown one column at a time and re-solved by
+    GLOP from its previous basis (MathOpt's incremental solver: a re-solve from scratch grows
+    with the columns, seconds a round on a department)."""
+
+    def __init__(self, coupling: Coupling, readers: list[str]) -> None:
+        self.coupling = coupling
+        self.model = mathopt.Model(name="restricted master")
+        infinity = math.inf
+        bounds = {Sense.GE: (0.0, infinity), Sense.LE: (-infinity, 0.0), Sense.EQ: (0.0, 0.0)}
+        self.rows = []
+        for spec in coupling.rows:
+            low, high = bounds[spec.sense]
+            self.rows.append(
+                self.model.add_linear_constraint(lb=low + spec.rhs, ub=high + spec.rhs)
+            )
+        objective = self.model.objective
+        for aux in coupling.auxiliaries:
+            var = self.model.add_variable(lb=aux.low, ub=aux.high)
+            objective.set_linear_coefficient(var, aux.cost)
+            for row, coefficient in aux.coefficients.items():
+                self.rows[row].set_coefficient(var, coefficient)
+        self.convexity = {}
+        for reader in readers:
+            self.convexity[reader] = self.model.add_linear_constraint(lb=1.0, ub=1.0)
+            artificial = self.model.add_variable(lb=0.0, ub=1.0)
+            objective.set_linear_coefficient(artificial, ARTIFICIAL_COST)
+            self.convexity[reader].set_coefficient(artificial, 1.0)
+        objective.is_maximize = False
+        self.columns: dict[str, list[mathopt.Variable]] = defaultdict(list)
+        self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+        self.last: mathopt.SolveResult | None = None
+
+    def add_column(self, reader: str, cost: float, coefficients: dict[int, float]) -> None:
+        var = self.model.add_variable(lb=0.0)
+        self.model.objective.set_linear_coefficient(var, cost)
+        self.convexity[reader].set_coefficient(var, 1.0)
+        for row, coefficient in coefficients.items():
+            self.rows[row].set_coefficient(var, coefficient)
+        self.columns[reader].append(var)
+
+    def solve(self) -> tuple[float, list[float], dict[str, float]]:
+        """The LP value, the coupling rows' duals and each reader's convexity dual."""
+        model_params = None
+        if self.last is not None and self.last.has_basis():
+            # the last optimal basis, with the columns added since at their lower bound 0
+            basis = self.last.solutions[0].basis
+            assert basis is not None
+            for vars_ in self.columns.values():
+                for var in vars_:
+                    basis.variable_status.setdefault(var, mathopt.BasisStatus.AT_LOWER_BOUND)
+            model_params = mathopt.ModelSolveParameters(initial_basis=basis)
+        result = self.solver.solve(params=WARM_START, model_params=model_params)
+        if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+            raise RuntimeError(f"the restricted master LP ended with {result.termination}")
+        self.last = result
+        duals = result.dual_values(self.rows)
+        convexity = dict(
+            zip(self.convexity, result.dual_values(list(self.convexity.values())), strict=True)
+        )
+        return result.objective_value(), duals, convexity
+
+    def weights(self) -> dict[str, list[float]]:
+        if self.last is None:
+            return {reader: [0.0] * len(vars_) for reader, vars_ in self.columns.items()}
+        values = self.last.variable_values()
+        return {
+            reader: [values.get(v, 0.0) for v in vars_] for reader, vars_ in self.columns.items()
+        }

@@ -1,0 +1,146 @@
+"""Pricing for the column-generation bound (solver.column_bound): each reader's own model, built
+once and re-aimed at each round's duals.
+
+A reader's own model is the product's model of the problem with that reader alone and without the
+cross-reader terms (headcount and reading cover, urgent floors, fairness), so every schedule it
+allows meets all of the reader's own hard rules and its objective is the reader's own penalties.
+Pricing adds the dual prices of the shifts and weekends worked. CP-SAT wants integer coefficients:
+prices are scaled and rounded, and the bound CP-SAT proves is turned back into a bound of the true
+(float) minimum by subtracting the largest error the rounding can make.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.constraints.context import BoolVar
+from solver.model import RosterModel, build_model
+from solver.problem import Problem, Radiologist
+
+# Prices are multiplied by this before rounding; the rounding error per variable is then at most
+# half a thousandth of the objective unit.
+PRICE_SCALE = 1000
+# Largest scaled coefficient CP-SAT is given (well inside its int64 objective).
+MAX_SCALED_COEFFICIENT = 10**12
+
+
+def one_reader_problem(problem: Problem, reader: Radiologist) -> Problem:
+    """``problem`` with ``reader`` alone and no cross-reader term: the reader's own rules and
+    penalties only (as solver.per_reader, minus the cover)."""
+    return dataclasses.replace(
+        problem,
+        radiologists=(reader,),
+        headcount_cover=(),
+        reading_demand=(),
+        pins=tuple(pin for pin in problem.pins if pin.radiologist == reader.id),
+        reference=frozenset(pair for pair in problem.reference if pair[0] == reader.id),
+        weights=dataclasses.replace(
+            problem.weights, fairness_nights=0, fairness_weekends=0, fairness_on_call=0
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    shifts: frozenset[str]
+    own_cost: float
+
+
+@dataclass(frozen=True)
+class PricingResult:
+    """``lower_bound``: proven lower bound of the reader's least priced cost (own cost plus the
+    prices of what the schedule works); ``schedules``: the schedules CP-SAT found on the way."""
+
+    lower_bound: float
+    schedules: tuple[Schedule, ...]
+    proven: bool
+    infeasible: bool = False
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    """Every improving schedule the search finds, with its own cost."""
+
+    def __init__(self, pricing: ReaderPricing) -> None:
+        super().__init__()
+        self.pricing = pricing
+        self.found: list[Schedule] = []
+
+    def on_solution_callback(self) -> None:
+        shifts = frozenset(s for s, var in self.pricing.x.items() if self.boolean_value(var))
+        own = sum(
+            p.weight * (p.expr if isinstance(p.expr, int) else self.value(p.expr))
+            for p in self.pricing.roster_model.penalties
+        )
+        self.found.append(Schedule(shifts, float(own)))
+
+
+class ReaderPricing:
+    """The reader's own model and how to price it at given shift and weekend prices."""
+
+    def __init__(self, problem: Problem, reader: Radiologist) -> None:
+        self.reader = reader
+        self.roster_model: RosterModel = build_model(one_reader_problem(problem, reader))
+        ctx = self.roster_model.ctx
+        self.x: dict[str, BoolVar] = {shift_id: var for (_, shift_id), var in ctx.x.items()}
+        self.day_of = {shift_id: ctx.shifts[shift_id].day for shift_id in self.x}
+        weekends = (ctx.works_weekend(reader.id, k) for k in sorted(ctx.weekend_days))
+        self.weekend_literals = [w for w in weekends if w is not None]
+        penalties = self.roster_model.penalties
+        self.own_cost = cp_model.LinearExpr.weighted_sum(
+            [p.expr for p in penalties], [p.weight for p in penalties]
+        )
+
+    def hint(self, shifts: frozenset[str]) -> None:
+        model = self.roster_model.model
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for shift_id, var in self.x.items():
+            model.add_hint(var, shift_id in shifts)
+
+    def price(
+        self,
+        shift_prices: dict[str, float],
+        weekend_price: float,
+        seconds: float,
+        workers: int,
+    ) -> PricingResult:
+        """Least own cost + sum of prices of the shifts worked + weekend_price per weekend worked,
+        searched for ``seconds``."""
+        shift_terms = [(s, var, shift_prices.get(s, 0.0)) for s, var in self.x.items()]
+        shift_terms = [(s, var, price) for s, var, price in shift_terms if price != 0.0]
+        weekend_terms = [(lit, weekend_price) for lit in self.weekend_literals if weekend_price]
+        prices = [price for *_, price in shift_terms] + [price for _, price in weekend_terms]
+        largest = max((abs(price) for price in prices), default=0.0)
+        scale = max(1, min(PRICE_SCALE, int(MAX_SCALED_COEFFICIENT / max(largest, 1.0))))
+        rounded = [round(price * scale) for price in prices]
+        errors = [abs(price * scale - r) for price, r in zip(prices, rounded, strict=True)]
+        # The scaled objective is off by the errors of the variables set to 1: at most one shift
+        # a day (a rule of every problem), and any weekends.
+        worst_by_day: dict[int, float] = {}
+        for (shift_id, _, _), error in zip(shift_terms, errors, strict=False):
+            day = self.day_of[shift_id]
+            worst_by_day[day] = max(worst_by_day.get(day, 0.0), error)
+        rounding_error = sum(worst_by_day.values()) + sum(errors[len(shift_terms) :])
+        variables = [var for _, var, _ in shift_terms] + [lit for lit, _ in weekend_terms]
+        model = self.roster_model.model
+        model.minimize(scale * self.own_cost + cp_model.LinearExpr.weighted_sum(variables, rounded))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(seconds, 0.01)
+        solver.parameters.num_workers = workers
+        collector = _Collector(self)
+        status = solver.solve(model, collector)
+        if status == cp_model.INFEASIBLE:
+            return PricingResult(math.inf, (), proven=True, infeasible=True)
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"pricing model of {self.reader.id} is invalid")
+        bound = solver.best_objective_bound
+        if math.isnan(bound):
+            bound = -math.inf
+        return PricingResult(
+            lower_bound=(bound - rounding_error) / scale,
+            schedules=tuple(collector.found),
+            proven=status == cp_model.OPTIMAL,
+        )

@@ -1,0 +1,171 @@
+"""The column-generation lower bound: never above a roster's objective, tight where the LP is, and
+within its time limit."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import pytest
+from factories import avoid, cover, licensed, national_problem, north, problem, reader, rules, shift
+from factories import shifts as shift_range
+from hypothesis import HealthCheck, given, settings
+from test_properties import problems
+
+from scheduler.benchmarks.curtois import read_instance
+from scheduler.benchmarks.mapping import to_problem
+from solver.column_bound import column_bound
+from solver.column_master import RestrictedMaster, build_coupling
+from solver.column_pricing import one_reader_problem
+from solver.model import build_model
+from solver.options import SolveOptions
+from solver.problem import HeadcountCover, Problem, ReadingDemand, ShiftKind, Weights
+from solver.roster import Assignment, Roster
+from solver.solve import solve
+from solver.validate import validate
+
+CURTOIS = Path(__file__).parents[1] / "fixtures" / "curtois"
+
+
+def integer_bound(bound: float) -> int:
+    return math.ceil(bound - 1e-6)
+
+
+def assert_columns_meet_own_rules(p: Problem, columns: dict[str, list[frozenset[str]]]) -> None:
+    for r in p.radiologists:
+        alone = one_reader_problem(p, r)
+        for shifts in columns[r.id]:
+            roster = Roster(tuple(sorted(Assignment(r.id, s) for s in shifts)))
+            assert validate(alone, roster).messages() == []
+
+
+def master_value_of(p: Problem, roster: Roster) -> float:
+    """The master LP holding only the schedules of ``roster``, one per reader."""
+    coupling = build_coupling(build_model(p), hard_slack_cost=1e6)
+    master = RestrictedMaster(coupling, [r.id for r in p.radiologists])
+    days = {s.id: s.day for s in p.shifts}
+    for r in p.radiologists:
+        shifts = frozenset(roster.shifts_of(r.id))
+        own = validate(one_reader_problem(p, r), Roster(tuple(Assignment(r.id, s) for s in shifts)))
+        weekends = len({p.weekend_index(days[s]) for s in shifts if p.is_weekend(days[s])})
+        coefficients = coupling.column_coefficients(r.id, shifts, weekends)
+        master.add_column(r.id, float(own.objective), coefficients)
+    return master.solve()[0]
+
+
+def test_tiny_problem_bound_is_its_optimum():
+    # r2 works one shift at most: r1 covers the other, cheapest on D1 (avoid weight 3, not 5)
+    p = problem(
+        shift_range(2),
+        [
+            reader("r1", availability=(avoid(0, weight=5), avoid(1, weight=3))),
+            reader("r2", rules=rules(max_shifts_per_kind={ShiftKind.DAY: 1})),
+        ],
+        headcount_cover=cover("D0", "D1"),
+    )
+    result = column_bound(p, 10)
+    assert result.converged
+    assert result.bound == pytest.approx(3, abs=1e-6)
+    assert result.lp_value == pytest.approx(3, abs=1e-6)
+    assert_columns_meet_own_rules(p, result.columns)
+    assert all(len(result.lp_weights[r]) == len(result.columns[r]) for r in result.columns)
+
+
+def test_fairness_bound_is_the_shared_nights_optimum():
+    # as tests/solver/test_fairness.py: two nights each, two of r1's wishes broken, objective 2
+    wishes = tuple(avoid(d) for d in range(4))
+    p = problem(
+        shift_range(4, "N"),
+        [reader("r1", availability=wishes), reader("r2")],
+        headcount_cover=cover("N0", "N1", "N2", "N3"),
+        weights=Weights(fairness_nights=10),
+    )
+    result = column_bound(p, 10)
+    assert result.bound <= 2 + 1e-6
+    assert integer_bound(result.bound) == 2
+
+
+def test_reading_cover_bound_is_the_optimum():
+    # both readers on: 16 units for 10 neuro + 6 body, r2's wish (30) broken; anything less leaves
+    # at least 8 units unread at 10 each
+    demand = (
+        ReadingDemand("n1-neuro", "D0", units=10, weight_under=10),
+        ReadingDemand("n1-body", "D0", units=6, weight_under=10),
+    )
+    p = problem(
+        [shift(0, "D", region="N")],
+        [
+            licensed("r1"),
+            licensed("r2", skills=("neuro", "body"), availability=(avoid(0, weight=30),)),
+        ],
+        reading_demand=demand,
+        **north(),
+    )
+    result = column_bound(p, 10)
+    assert result.bound <= 30 + 1e-6
+    assert integer_bound(result.bound) == 30
+
+
+def test_a_master_of_one_roster_scores_it_as_the_validator():
+    # headcount (soft and hard), fairness of nights and weekends, wishes: coupling rows are exact
+    p = problem(
+        [*shift_range(7, "D", "N")],
+        [
+            reader("r1", availability=(avoid(1),)),
+            reader("r2", fte=0.5),
+            reader("r3", rules=rules(max_shifts_per_kind={ShiftKind.NIGHT: 2})),
+        ],
+        headcount_cover=(
+            *cover("D0", "D1", "D5", "N5", required=2, weight_over=1),
+            HeadcountCover("N6", 1, hard=True),
+        ),
+        weights=Weights(fairness_nights=3, fairness_weekends=2),
+    )
+    result = solve(p, SolveOptions(max_time_in_seconds=2, num_workers=2))
+    assert result.status.has_roster
+    assert master_value_of(p, result.roster) == pytest.approx(validate(p, result.roster).objective)
+
+
+def test_curtois_instance1_bound():
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    result = column_bound(p, 20, workers=2)
+    assert result.bound <= 607  # the proven optimum
+    # the Dantzig-Wolfe LP of Instance1 with these schedule columns is 558
+    assert result.converged
+    assert integer_bound(result.bound) == 558
+    assert_columns_meet_own_rules(p, result.columns)
+
+
+def test_time_limit_is_honoured():
+    p = national_problem(num_readers=30, num_regions=2, num_days=14)
+    began = time.perf_counter()
+    result = column_bound(p, 3)
+    elapsed = time.perf_counter() - began
+    assert elapsed < 3 + 2.5
+    assert result.seconds <= elapsed
+    assert not result.converged
+    assert result.bound >= 0
+
+
+def test_no_time_for_a_round_still_gives_a_valid_bound():
+    p = national_problem(num_readers=10, num_regions=2, num_days=7)
+    result = column_bound(p, 0.001)
+    assert result.iterations == 0
+    assert result.bound == 0
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(problems())
+def test_bound_never_exceeds_a_valid_roster(problem):
+    solved = solve(problem, SolveOptions(max_time_in_seconds=1, num_workers=1))
+    result = column_bound(problem, 1.5)
+    if not solved.status.has_roster:
+        return
+    # when CP-SAT proved the roster optimal, this is the bound against the optimum itself
+    assert result.bound <= validate(problem, solved.roster).objective + 1e-6
+    assert_columns_meet_own_rules(problem, result.columns)
