@@ -56,8 +56,9 @@ browser-deps:
 CURTOIS_DIR ?= ../shared/benchmarks/curtois
 CURTOIS_JSONL ?= /tmp/teleroster-bench-curtois.jsonl
 CURTOIS_WORKERS ?= 8
-# large-neighbourhood search (solver.lns) on every instance; empty lets the solver choose by size
-CURTOIS_LNS ?= --lns
+# large-neighbourhood search (solver.lns) with its column-generation phase on every instance; empty
+# lets the solver choose by size
+CURTOIS_LNS ?= --lns --column-generation
 CURTOIS_RUN = set -o pipefail; $(VENV)/bin/teleroster bench curtois --workers $(CURTOIS_WORKERS) \
 	$(CURTOIS_LNS) --best-known $(CURTOIS_DIR)/best_known.tsv
 
