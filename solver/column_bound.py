@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from solver.column_master import Coupling, RestrictedMaster, build_coupling
@@ -114,7 +115,8 @@ def column_bound(
     on_progress: Callable[[float, int], None] | None = None,
 ) -> ColumnBound:
     """A lower bound of ``problem``'s objective by column generation, within ``seconds`` (plus the
-    build of the models and one pricing call at most). ``start``: a roster whose schedules seed
+    build of the models and one pricing call at most). ``workers``: readers priced at once, each
+    by one CP-SAT worker. ``start``: a roster whose schedules seed
     the master (the greedy starting roster's always do); ``on_progress(bound, rounds)`` hears each
     better bound."""
     started = time.perf_counter()
@@ -198,7 +200,7 @@ class _Search:
         self.coupling = coupling
         self.pool = pool
         self.deadline = deadline
-        self.workers = workers
+        self.lanes = max(1, workers)
         self.pricers: dict[str, ReaderPricing] = {}
         self.shift_days = {s.id: s.day for s in problem.shifts}
         # proven pricing results at ``priced_at``: a round at the same duals (the master gained
@@ -217,28 +219,21 @@ class _Search:
         if duals != self.priced_at:
             self.priced_at, self.proven = duals, {}
         lagrangian = self.coupling.lagrangian_constant(duals)
-        added, all_proven = 0, True
-        for position, reader in enumerate(self.readers):
+        waiting = []
+        for reader in self.readers:
             if reader.id in self.proven:
                 lagrangian += self.proven[reader.id].lower_bound
-                continue
-            left = self.deadline - time.perf_counter()
-            if left <= 0:
-                return None
-            if reader.id not in self.pricers:
-                self.pricers[reader.id] = ReaderPricing(self.problem, reader)
-            pricer = self.pricers[reader.id]
-            share = left / (len(self.readers) - position + ROUNDS_AHEAD * len(self.readers))
-            budget = min(share, MAX_SHARE_SECONDS) * self.patience[reader.id]
-            result = pricer.price(
-                self.coupling.shift_prices(reader.id, duals),
-                self.coupling.weekend_price(reader.id, duals),
-                min(max(budget, MIN_PRICING_SECONDS), MAX_PRICING_SECONDS, left),
-                self.workers,
-            )
+            else:
+                waiting.append(reader)
+        results = self._price_all(waiting, duals)
+        if results is None:
+            return None
+        added, all_proven = 0, True
+        for reader, result in zip(waiting, results, strict=True):
             if result.infeasible:
                 return _Round(math.inf, 0, True, infeasible=True)
             lagrangian += result.lower_bound
+            pricer = self.pricers[reader.id]
             found = self._add_best(reader.id, pricer, result.schedules, master_duals, convexity)
             added += found
             if result.proven:
@@ -250,6 +245,41 @@ class _Search:
                     patience = 2 * self.patience[reader.id]
                     self.patience[reader.id] = min(patience, MAX_PATIENCE)
         return _Round(lagrangian, added, all_proven)
+
+    def _price_all(
+        self, waiting: list[Radiologist], duals: list[float]
+    ) -> list[PricingResult] | None:
+        """``waiting`` readers priced ``self.lanes`` at a time, one CP-SAT worker each (CP-SAT
+        leaves Python's lock while it searches, so threads use every core); None when time ran
+        out before every one was priced."""
+        for reader in waiting:  # built one by one: building a model holds Python's lock
+            if reader.id not in self.pricers:
+                if time.perf_counter() >= self.deadline:
+                    return None
+                self.pricers[reader.id] = ReaderPricing(self.problem, reader)
+
+        def price(position: int, reader: Radiologist) -> PricingResult | None:
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                return None
+            still = len(waiting) - position
+            share = left * self.lanes / (still + ROUNDS_AHEAD * len(self.readers))
+            budget = min(share, MAX_SHARE_SECONDS) * self.patience[reader.id]
+            return self.pricers[reader.id].price(
+                self.coupling.shift_prices(reader.id, duals),
+                self.coupling.weekend_price(reader.id, duals),
+                min(max(budget, MIN_PRICING_SECONDS), MAX_PRICING_SECONDS, left),
+                1,
+            )
+
+        if self.lanes == 1:
+            results = [price(position, reader) for position, reader in enumerate(waiting)]
+        else:
+            with ThreadPoolExecutor(max_workers=self.lanes) as lanes:
+                results = list(lanes.map(price, range(len(waiting)), waiting))
+        if any(result is None for result in results):
+            return None
+        return [result for result in results if result is not None]
 
     def _add_best(
         self,

@@ -50,7 +50,7 @@ def lp_guided_roster(
     from solver.column_bound import column_bound  # heavy: only problems that ask for it load it
 
     deadline = time.perf_counter() + seconds
-    generated = column_bound(problem, seconds * PRICING_SHARE, start=start, workers=1)
+    generated = column_bound(problem, seconds * PRICING_SHARE, start=start, workers=workers)
     bound = float(math.ceil(generated.bound - 1e-6)) if generated.bound > 0 else 0.0
     settled, heaviest = _settled(generated.columns, generated.lp_weights)
     left = deadline - time.perf_counter()

@@ -136,11 +136,28 @@ class ReaderPricing:
             return PricingResult(math.inf, (), proven=True, infeasible=True)
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"pricing model of {self.reader.id} is invalid")
+        # Without a roster found, CP-SAT may stop before its presolve has set any bound and
+        # report 0, which is no bound at all (seen on Curtois-Qu 15 at 0.01 s): trust its bound
+        # only after a search that found something, and never below what the prices alone allow.
+        floor = self._floor(shift_terms, weekend_terms)
         bound = solver.best_objective_bound
-        if math.isnan(bound):
-            bound = -math.inf
+        searched = status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not math.isnan(bound)
+        lower_bound = max(floor, (bound - rounding_error) / scale) if searched else floor
         return PricingResult(
-            lower_bound=(bound - rounding_error) / scale,
+            lower_bound=lower_bound,
             schedules=tuple(collector.found),
             proven=status == cp_model.OPTIMAL,
         )
+
+    def _floor(
+        self,
+        shift_terms: list[tuple[str, BoolVar, float]],
+        weekend_terms: list[tuple[BoolVar, float]],
+    ) -> float:
+        """A lower bound no search is needed for: every own penalty is at least 0, at most one
+        shift is worked a day, and each weekend literal at most once."""
+        cheapest_by_day: dict[int, float] = {}
+        for shift_id, _, price in shift_terms:
+            day = self.day_of[shift_id]
+            cheapest_by_day[day] = min(cheapest_by_day.get(day, 0.0), price)
+        return sum(cheapest_by_day.values()) + sum(min(0.0, price) for _, price in weekend_terms)

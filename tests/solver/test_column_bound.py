@@ -169,3 +169,30 @@ def test_bound_never_exceeds_a_valid_roster(problem):
     # when CP-SAT proved the roster optimal, this is the bound against the optimum itself
     assert result.bound <= validate(problem, solved.roster).objective + 1e-6
     assert_columns_meet_own_rules(problem, result.columns)
+
+
+def test_a_pricing_search_stopped_before_it_started_gives_only_the_prices_floor(monkeypatch):
+    """CP-SAT stopped before its presolve reports 0 as its bound: that must not count as one (it
+    made Curtois-Qu 15's bound 7,872 against a best-known roster of 3,829)."""
+    from ortools.sat.python import cp_model
+
+    from solver.column_pricing import ReaderPricing
+
+    p = problem(shift_range(3, "D", "E"), [reader("r1")])
+    pricing = ReaderPricing(p, p.radiologists[0])
+    prices = {"D0": -5.0, "E0": -7.0, "D1": -2.0, "E2": 3.0}
+    proven = pricing.price(prices, 0.0, 5.0, 1)
+    assert proven.proven and proven.lower_bound == pytest.approx(-9.0)  # E0 and D1
+
+    real_solve = cp_model.CpSolver.solve
+
+    def stopped_early(self, model, callback=None):
+        real_solve(self, model, callback)
+        return cp_model.UNKNOWN
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", stopped_early)
+    monkeypatch.setattr(cp_model.CpSolver, "best_objective_bound", property(lambda self: 0.0))
+    unstarted = pricing.price(prices, 0.0, 5.0, 1)
+    assert not unstarted.proven
+    assert unstarted.lower_bound == pytest.approx(-9.0)  # the cheapest shift of each day
+    assert unstarted.lower_bound <= proven.lower_bound
