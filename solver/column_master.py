@@ -23,7 +23,7 @@ from enum import Enum
 from ortools.math_opt.python import mathopt
 
 from solver.constraints.context import ModelContext
-from solver.constraints.fairness import load_scale
+from solver.constraints.fairness import fairness_members, load_scale
 from solver.eligibility import may_read_pool
 from solver.model import RosterModel
 from solver.problem import Radiologist, Shift, ShiftKind
@@ -237,11 +237,7 @@ def _fairness_rows(full: RosterModel, coupling: Coupling) -> None:
     for category, weight in categories:
         if weight <= 0:
             continue
-        members = [
-            r
-            for r in ctx.problem.radiologists
-            if r.fte > 0 and r.id in ctx.category_readers[category]
-        ]
+        members = fairness_members(ctx, category)
         if len(members) < 2:
             continue
         heaviest = 0.0

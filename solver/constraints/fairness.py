@@ -35,6 +35,13 @@ def load_scale(reader: Radiologist) -> int:
     return round(100 / reader.fte)
 
 
+def fairness_members(ctx: ModelContext, category: str) -> list[Radiologist]:
+    """The readers compared in ``category``: those with an FTE who may work one of its shifts."""
+    return [
+        r for r in ctx.problem.radiologists if r.fte > 0 and r.id in ctx.category_readers[category]
+    ]
+
+
 def add_fairness(ctx: ModelContext) -> list[Penalty]:
     weights = ctx.problem.weights
     categories: list[tuple[str, int, Counter]] = [
@@ -46,11 +53,7 @@ def add_fairness(ctx: ModelContext) -> list[Penalty]:
     for category, weight, count in categories:
         if weight <= 0:
             continue
-        members = [
-            r
-            for r in ctx.problem.radiologists
-            if r.fte > 0 and r.id in ctx.category_readers[category]
-        ]
+        members = fairness_members(ctx, category)
         if len(members) < 2:
             continue
         loads = []
