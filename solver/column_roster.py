@@ -98,24 +98,3 @@ def _hint_roster(roster_model: RosterModel, roster: Roster) -> None:
     ctx.model.clear_hints()  # type: ignore[no-untyped-call]
     for key, var in ctx.x.items():
         ctx.model.add_hint(var, key in worked)
-
-
-def schedules_of(roster: Roster, problem: Problem) -> dict[str, Schedule]:
-    """Each reader's schedule in ``roster`` (an empty one for readers who work nothing)."""
-    worked: dict[str, set[str]] = {r.id: set() for r in problem.radiologists}
-    for assignment in roster.assignments:
-        worked.setdefault(assignment.radiologist, set()).add(assignment.shift_id)
-    return {reader_id: frozenset(shifts) for reader_id, shifts in worked.items()}
-
-
-def merge_schedules(*collections: Mapping[str, Sequence[Schedule]]) -> dict[str, list[Schedule]]:
-    """The union of several schedule collections, per reader, without duplicates, in first-seen
-    order."""
-    merged: dict[str, list[Schedule]] = {}
-    for collection in collections:
-        for reader_id, reader_schedules in collection.items():
-            known = merged.setdefault(reader_id, [])
-            for schedule in reader_schedules:
-                if schedule not in known:
-                    known.append(schedule)
-    return merged

@@ -2,7 +2,7 @@
 
 from factories import cover, problem, reader, rules, shifts
 
-from solver.column_roster import choose_schedules, merge_schedules, schedules_of
+from solver.column_roster import choose_schedules
 from solver.validate import validate
 
 
@@ -43,16 +43,3 @@ def test_a_schedule_breaking_a_hard_rule_is_never_chosen():
     chosen = _valid(p, choose_schedules(p, {"r1": [too_long, frozenset({"D1"})]}, 5, workers=1))
     assert chosen.roster.shifts_of("r1") == ["D1"]
     assert chosen.objective == 100
-
-
-def test_schedules_of_a_roster_round_trip():
-    p = _two_days(reader("r1"), reader("r2"))
-    first = _valid(p, choose_schedules(p, {"r1": [frozenset({"D0"})]}, 5, workers=1))
-    own = schedules_of(first.roster, p)
-    again = _valid(p, choose_schedules(p, {r: [s] for r, s in own.items()}, 5, workers=1))
-    assert again.roster == first.roster
-
-
-def test_merge_keeps_first_seen_order_without_duplicates():
-    a, b = frozenset({"D0"}), frozenset({"D1"})
-    assert merge_schedules({"r1": [a]}, {"r1": [b, a], "r2": [b]}) == {"r1": [a, b], "r2": [b]}
