@@ -28,9 +28,11 @@ import os
 import resource
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -45,6 +47,8 @@ from solver.problem import Problem  # noqa: E402
 from solver.roster import Progress, SolveResult  # noqa: E402
 from solver.solve import solve  # noqa: E402
 from solver.validate import validate  # noqa: E402
+
+T = TypeVar("T")
 
 DEPARTMENT = {"readers": 40, "regions": 3, "days": 28}
 DEPARTMENT_TARGET_SECONDS = 30.0
@@ -172,10 +176,11 @@ def print_column_bound(found: ColumnBoundRun, run: Run) -> None:
     )
 
 
-def in_child(*args: object) -> Run:
+def in_child(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` in a fresh child process, so its peak RSS is its own."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(measure, *args).result()
+        return pool.submit(function, *args).result()
 
 
 def regions_for(readers: int) -> int:
@@ -262,6 +267,7 @@ def main() -> int:
     runs: list[Run] = []
     if not args.skip_department:
         run = in_child(
+            measure,
             "department",
             DEPARTMENT["readers"],
             DEPARTMENT["regions"],
@@ -273,21 +279,20 @@ def main() -> int:
         runs.append(run)
         print_department(run)
         if args.department_bound_seconds > 0:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                found = pool.submit(
-                    measure_column_bound,
-                    DEPARTMENT["readers"],
-                    DEPARTMENT["regions"],
-                    args.department_bound_seconds,
-                    args.seed,
-                ).result()
+            found = in_child(
+                measure_column_bound,
+                DEPARTMENT["readers"],
+                DEPARTMENT["regions"],
+                args.department_bound_seconds,
+                args.seed,
+            )
             print_column_bound(found, run)
         print(f"  ({load()})")
     if not args.skip_national:
         national = []
         for readers in (int(size) for size in args.sizes.split(",")):
             run = in_child(
+                measure,
                 "national",
                 readers,
                 regions_for(readers),

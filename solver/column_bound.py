@@ -24,9 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from solver.column_master import Coupling, RestrictedMaster, build_coupling
-from solver.column_pricing import PricingResult, ReaderPricing, Schedule, one_reader_problem
+from solver.column_pricing import PricingResult, ReaderPricing, Schedule
 from solver.constraints.fairness import load_scale
 from solver.model import RosterModel, build_model
+from solver.per_reader import one_reader_problem
 from solver.problem import Problem, Radiologist
 from solver.roster import Assignment, Roster
 from solver.validate import validate

@@ -11,7 +11,6 @@ prices are scaled and rounded, and the bound CP-SAT proves is turned back into a
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from solver.constraints.context import BoolVar
 from solver.model import RosterModel, build_model
+from solver.per_reader import one_reader_problem
 from solver.problem import Problem, Radiologist
 
 # Prices are multiplied by this before rounding; the rounding error per variable is then at most
@@ -26,22 +26,6 @@ from solver.problem import Problem, Radiologist
 PRICE_SCALE = 1000
 # Largest scaled coefficient CP-SAT is given (well inside its int64 objective).
 MAX_SCALED_COEFFICIENT = 10**12
-
-
-def one_reader_problem(problem: Problem, reader: Radiologist) -> Problem:
-    """``problem`` with ``reader`` alone and no cross-reader term: the reader's own rules and
-    penalties only (as solver.per_reader, minus the cover)."""
-    return dataclasses.replace(
-        problem,
-        radiologists=(reader,),
-        headcount_cover=(),
-        reading_demand=(),
-        pins=tuple(pin for pin in problem.pins if pin.radiologist == reader.id),
-        reference=frozenset(pair for pair in problem.reference if pair[0] == reader.id),
-        weights=dataclasses.replace(
-            problem.weights, fairness_nights=0, fairness_weekends=0, fairness_on_call=0
-        ),
-    )
 
 
 @dataclass(frozen=True)

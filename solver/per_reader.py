@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from solver.options import SolveOptions
-from solver.problem import HeadcountCover, Problem
+from solver.problem import HeadcountCover, Problem, Radiologist
 from solver.roster import Assignment, Roster, SolveStatus
 
 MIN_READER_SECONDS = 1.0
@@ -49,12 +49,8 @@ def per_reader_roster(
         if should_stop is not None and should_stop():
             return None
         alone = dataclasses.replace(
-            problem,
-            radiologists=(reader,),
+            one_reader_problem(problem, reader),
             headcount_cover=_still_needed(problem.headcount_cover, staffed),
-            reading_demand=(),
-            pins=tuple(pin for pin in problem.pins if pin.radiologist == reader.id),
-            reference=frozenset(pair for pair in problem.reference if pair[0] == reader.id),
         )
         # an even share of what is left, but never starved; a reader with no roster in that
         # time gets half of all the time there is before the whole attempt is given up
@@ -73,6 +69,22 @@ def per_reader_roster(
         assignments.extend(result.roster.assignments)
         staffed.update(a.shift_id for a in result.roster.assignments)
     return Roster(assignments=tuple(sorted(assignments)))
+
+
+def one_reader_problem(problem: Problem, reader: Radiologist) -> Problem:
+    """``problem`` with ``reader`` alone and no cross-reader term: the reader's own rules and
+    penalties only (solver.column_pricing prices it; per_reader_roster adds the open cover)."""
+    return dataclasses.replace(
+        problem,
+        radiologists=(reader,),
+        headcount_cover=(),
+        reading_demand=(),
+        pins=tuple(pin for pin in problem.pins if pin.radiologist == reader.id),
+        reference=frozenset(pair for pair in problem.reference if pair[0] == reader.id),
+        weights=dataclasses.replace(
+            problem.weights, fairness_nights=0, fairness_weekends=0, fairness_on_call=0
+        ),
+    )
 
 
 def _still_needed(

@@ -17,9 +17,9 @@ from scheduler.benchmarks.curtois import read_instance
 from scheduler.benchmarks.mapping import to_problem
 from solver.column_bound import column_bound
 from solver.column_master import RestrictedMaster, build_coupling
-from solver.column_pricing import one_reader_problem
 from solver.model import build_model
 from solver.options import SolveOptions
+from solver.per_reader import one_reader_problem
 from solver.problem import HeadcountCover, Problem, ReadingDemand, ShiftKind, Weights
 from solver.roster import Assignment, Roster
 from solver.solve import solve
