@@ -120,61 +120,92 @@ def column_bound(
     by one CP-SAT worker. ``start``: a roster whose schedules seed
     the master (the greedy starting roster's always do); ``on_progress(bound, rounds)`` hears each
     better bound."""
-    started = time.perf_counter()
-    deadline = started + seconds
-    full = build_model(problem)
-    coupling = build_coupling(full, HARD_SLACK_FACTOR * _largest_weight(problem))
-    master = RestrictedMaster(coupling, [r.id for r in problem.radiologists])
-    pool = _ColumnPool(problem, coupling, master)
-    shift_days = {s.id: s.day for s in problem.shifts}
-    for roster in (start, _greedy_roster(full)):
-        if roster is not None:
-            _seed(problem, pool, roster, shift_days)
+    deadline = time.perf_counter() + seconds
+    generation = ColumnGeneration(problem, start=start, workers=workers)
+    return generation.run(deadline, on_progress=on_progress)
 
-    search = _Search(problem, coupling, pool, deadline, workers)
-    best = 0.0
-    # the duals of the best Lagrangian so far, even below 0: the centre of the smoothing
-    best_lagrangian, best_duals = -math.inf, None
-    smoothing = SMOOTHING
-    lp_value = math.inf
-    rounds = 0
-    converged = False
-    while time.perf_counter() < deadline:
-        lp_value, master_duals, convexity = master.solve()
-        master_duals = coupling.signed(master_duals)
-        duals = master_duals
-        if best_duals is not None and smoothing > 0:
-            duals = [
-                smoothing * centre + (1 - smoothing) * dual
-                for centre, dual in zip(best_duals, master_duals, strict=True)
-            ]
-        priced = search.price_round(duals, master_duals, convexity)
-        if priced is None:
-            break  # out of time: an unfinished round proves nothing
-        if priced.infeasible:  # a reader's own rules cannot hold: no roster at all
-            return _result(math.inf, lp_value, True, rounds + 1, started, pool)
-        rounds += 1
-        if priced.lagrangian > best_lagrangian:
-            best_lagrangian, best_duals = priced.lagrangian, duals
-        if priced.lagrangian > best:
-            best = priced.lagrangian
-            if on_progress is not None:
-                on_progress(best, rounds)
-        if _meets(best, lp_value):
-            converged = True
-            break
-        if priced.added == 0:
-            if duals is master_duals and priced.all_proven:
-                converged = True  # no schedule prices out at the master's own duals
+
+class ColumnGeneration:
+    """The master, its columns and the readers' pricing models: ``run`` generates columns and
+    the bound; what it leaves can be searched on (solver.column_dive)."""
+
+    def __init__(self, problem: Problem, *, start: Roster | None = None, workers: int = 1) -> None:
+        self.started = time.perf_counter()
+        self.problem = problem
+        full = build_model(problem)
+        self.coupling = build_coupling(full, HARD_SLACK_FACTOR * _largest_weight(problem))
+        self.master = RestrictedMaster(self.coupling, [r.id for r in problem.radiologists])
+        self.pool = _ColumnPool(problem, self.coupling, self.master)
+        shift_days = {s.id: s.day for s in problem.shifts}
+        for roster in (start, _greedy_roster(full)):
+            if roster is not None:
+                _seed(problem, self.pool, roster, shift_days)
+        self.search = _Search(problem, self.coupling, self.pool, self.started, workers)
+        self.rounds = 0
+
+    def run(
+        self, deadline: float, *, on_progress: Callable[[float, int], None] | None = None
+    ) -> ColumnBound:
+        """Rounds of pricing until ``deadline`` or convergence; the best round's bound."""
+        master, search, coupling = self.master, self.search, self.coupling
+        search.deadline = deadline
+        best = 0.0
+        # the duals of the best Lagrangian so far, even below 0: the centre of the smoothing
+        best_lagrangian, best_duals = -math.inf, None
+        smoothing = SMOOTHING
+        lp_value = math.inf
+        converged = False
+        while time.perf_counter() < deadline:
+            lp_value, master_duals, convexity = master.solve()
+            master_duals = coupling.signed(master_duals)
+            duals = master_duals
+            if best_duals is not None and smoothing > 0:
+                duals = [
+                    smoothing * centre + (1 - smoothing) * dual
+                    for centre, dual in zip(best_duals, master_duals, strict=True)
+                ]
+            priced = search.price_round(duals, master_duals, convexity)
+            if priced is None:
+                break  # out of time: an unfinished round proves nothing
+            self.rounds += 1
+            if priced.infeasible:  # a reader's own rules cannot hold: no roster at all
+                return self._result(math.inf, lp_value, True)
+            if priced.lagrangian > best_lagrangian:
+                best_lagrangian, best_duals = priced.lagrangian, duals
+            if priced.lagrangian > best:
+                best = priced.lagrangian
+                if on_progress is not None:
+                    on_progress(best, self.rounds)
+            if _meets(best, lp_value):
+                converged = True
                 break
-            smoothing = 0.0  # mispriced at the smoothed duals: price at the master's next
-        else:
-            smoothing = SMOOTHING
-        if math.ceil(best - 1e-6) >= math.ceil(lp_value - 1e-6):
-            break  # the integer bound cannot rise above the master's value rounded up
-    if not converged and time.perf_counter() < deadline + MAX_PRICING_SECONDS:
-        lp_value = master.solve()[0]
-    return _result(best, lp_value, converged, rounds, started, pool)
+            if priced.added == 0:
+                if duals is master_duals and priced.all_proven:
+                    converged = True  # no schedule prices out at the master's own duals
+                    break
+                smoothing = 0.0  # mispriced at the smoothed duals: price at the master's next
+            else:
+                smoothing = SMOOTHING
+            if math.ceil(best - 1e-6) >= math.ceil(lp_value - 1e-6):
+                break  # the integer bound cannot rise above the master's value rounded up
+        if not converged and time.perf_counter() < deadline + MAX_PRICING_SECONDS:
+            lp_value = master.solve()[0]
+        return self._result(best, lp_value, converged)
+
+    def _result(self, bound: float, lp_value: float, converged: bool) -> ColumnBound:
+        weights = self.master.weights()
+        columns = self.pool.columns
+        return ColumnBound(
+            bound=bound,
+            lp_value=lp_value,
+            converged=converged,
+            iterations=self.rounds,
+            seconds=time.perf_counter() - self.started,
+            columns={
+                r: [c.shifts for c in reader_columns] for r, reader_columns in columns.items()
+            },
+            lp_weights={r: weights.get(r, []) for r in columns},
+        )
 
 
 @dataclass(frozen=True)
@@ -311,26 +342,6 @@ class _Search:
 
 def _meets(bound: float, lp_value: float) -> bool:
     return bound >= lp_value - 1e-6 * max(1.0, abs(lp_value))
-
-
-def _result(
-    bound: float,
-    lp_value: float,
-    converged: bool,
-    rounds: int,
-    started: float,
-    pool: _ColumnPool,
-) -> ColumnBound:
-    weights = pool.master.weights()
-    return ColumnBound(
-        bound=bound,
-        lp_value=lp_value,
-        converged=converged,
-        iterations=rounds,
-        seconds=time.perf_counter() - started,
-        columns={r: [c.shifts for c in columns] for r, columns in pool.columns.items()},
-        lp_weights={r: weights.get(r, []) for r in pool.columns},
-    )
 
 
 def _greedy_roster(full: RosterModel) -> Roster:

@@ -301,11 +301,13 @@ class RestrictedMaster:
             for row, coefficient in aux.coefficients.items():
                 self.rows[row].set_coefficient(var, coefficient)
         self.convexity = {}
+        self.artificials: dict[str, mathopt.Variable] = {}
         for reader in readers:
             self.convexity[reader] = self.model.add_linear_constraint(lb=1.0, ub=1.0)
             artificial = self.model.add_variable(lb=0.0, ub=1.0)
             objective.set_linear_coefficient(artificial, ARTIFICIAL_COST)
             self.convexity[reader].set_coefficient(artificial, 1.0)
+            self.artificials[reader] = artificial
         objective.is_maximize = False
         self.columns: dict[str, list[mathopt.Variable]] = defaultdict(list)
         self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
@@ -318,6 +320,19 @@ class RestrictedMaster:
         for row, coefficient in coefficients.items():
             self.rows[row].set_coefficient(var, coefficient)
         self.columns[reader].append(var)
+
+    def fix(self, reader: str, column: int) -> None:
+        """``reader`` keeps to their ``column``-th schedule: the others can no longer enter."""
+        for index, var in enumerate(self.columns[reader]):
+            if index != column:
+                var.upper_bound = 0.0
+        self.artificials[reader].upper_bound = 0.0
+
+    def unfix(self, reader: str) -> None:
+        """Every schedule of ``reader`` may enter again."""
+        for var in self.columns[reader]:
+            var.upper_bound = math.inf
+        self.artificials[reader].upper_bound = 1.0
 
     def solve(self) -> tuple[float, list[float], dict[str, float]]:
         """The LP value, the coupling rows' duals and each reader's convexity dual."""

@@ -83,8 +83,8 @@ PER_READER_SHARE = 0.3  # of the time, at most, to build the first roster reader
 MIN_SIZE, MAX_SIZE = 0.01, 1.0  # a size of 1 frees everything: a monolithic search, on a budget
 GROW, SHRINK = 1.25, 0.85
 WARM_START_SHARE, WARM_START_CONFLICTS = 0.25, 5_000  # as solver.solve's warm start
-COLUMN_PHASE_SHARE = 0.5  # of the time left after the first roster
-COLUMN_ROUNDS_WANTED = 10  # first rosters' worth of pricing time, or no column phase
+COLUMN_PHASE_SHARE = 0.7  # of the time left after the first roster
+COLUMN_ROUNDS_WANTED = 5  # first rosters' worth of pricing time, or no column phase
 STEP_WORKERS = 2  # the parts are small: more workers than cores only share the cores
 
 
@@ -456,7 +456,7 @@ def _column_phase(search: _Search, current: _Current) -> _Current:
     search.bound = max(search.bound, phase.bound)
     chosen = phase.chosen
     log.info(
-        "LNS: column phase %s (%d readers settled), bound %g after %d rounds at %.1f s",
+        "LNS: column phase %s (%d readers fixed by the dive), bound %g after %d rounds at %.1f s",
         chosen.objective if chosen else "no roster",
         phase.settled_readers,
         phase.bound,

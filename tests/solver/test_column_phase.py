@@ -3,7 +3,7 @@
 from factories import cover, problem, reader, rules, shifts
 from test_lns import WARD, _options, _valid
 
-from solver.column_phase import SETTLED_WEIGHT, _settled, lp_guided_roster
+from solver.column_phase import lp_guided_roster
 from solver.lns import solve_lns
 from solver.roster import Assignment, Roster
 from solver.solve import solve
@@ -40,15 +40,6 @@ def test_the_column_bound_never_exceeds_the_proven_optimum():
     report = validate(tight, phase.chosen.roster)
     assert report.messages() == []
     assert report.objective == phase.chosen.objective >= proven.objective
-
-
-def test_settled_readers_are_those_with_most_weight_on_one_schedule():
-    a, b = frozenset({"D0"}), frozenset({"D1"})
-    columns = {"r1": [a, b], "r2": [a, b], "r3": []}
-    weights = {"r1": [SETTLED_WEIGHT, 1 - SETTLED_WEIGHT], "r2": [0.5, 0.5], "r3": []}
-    settled, heaviest = _settled(columns, weights)
-    assert settled == {"r1": a}
-    assert heaviest["r1"] == a and set(heaviest) == {"r1", "r2"}
 
 
 def test_an_empty_start_is_a_valid_start():
