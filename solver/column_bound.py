@@ -74,7 +74,6 @@ class ColumnBound:
 class _Column:
     shifts: frozenset[str]
     cost: float
-    weekends: int
 
 
 class _ColumnPool:
@@ -86,22 +85,18 @@ class _ColumnPool:
         self.master = master
         self.columns: dict[str, list[_Column]] = {r.id: [] for r in problem.radiologists}
         self.known: dict[str, set[frozenset[str]]] = {r.id: set() for r in problem.radiologists}
+        self.shift_days = {s.id: s.day for s in problem.shifts}
 
-    def weekends_worked(self, shifts: frozenset[str], shift_days: dict[str, int]) -> int:
-        return len(
-            {
-                self.problem.weekend_index(shift_days[s])
-                for s in shifts
-                if self.problem.is_weekend(shift_days[s])
-            }
-        )
+    def weekends_worked(self, shifts: frozenset[str]) -> int:
+        return self.problem.weekends_worked(self.shift_days[s] for s in shifts)
 
-    def add(self, reader: str, schedule: Schedule, weekends: int) -> bool:
+    def add(self, reader: str, schedule: Schedule) -> bool:
         if schedule.shifts in self.known[reader]:
             return False
         self.known[reader].add(schedule.shifts)
-        column = _Column(schedule.shifts, schedule.own_cost, weekends)
+        column = _Column(schedule.shifts, schedule.own_cost)
         self.columns[reader].append(column)
+        weekends = self.weekends_worked(column.shifts)
         coefficients = self.coupling.column_coefficients(reader, column.shifts, weekends)
         self.master.add_column(reader, column.cost, coefficients)
         return True
@@ -136,10 +131,9 @@ class ColumnGeneration:
         self.coupling = build_coupling(full, HARD_SLACK_FACTOR * _largest_weight(problem))
         self.master = RestrictedMaster(self.coupling, [r.id for r in problem.radiologists])
         self.pool = _ColumnPool(problem, self.coupling, self.master)
-        shift_days = {s.id: s.day for s in problem.shifts}
         for roster in (start, _greedy_roster(full)):
             if roster is not None:
-                _seed(problem, self.pool, roster, shift_days)
+                _seed(problem, self.pool, roster)
         self.search = _Search(problem, self.coupling, self.pool, self.started, workers)
         self.rounds = 0
 
@@ -234,7 +228,6 @@ class _Search:
         self.deadline = deadline
         self.lanes = max(1, workers)
         self.pricers: dict[str, ReaderPricing] = {}
-        self.shift_days = {s.id: s.day for s in problem.shifts}
         # proven pricing results at ``priced_at``: a round at the same duals (the master gained
         # nothing) reuses them and spends its time on the readers not proven yet
         self.priced_at: list[float] | None = None
@@ -325,14 +318,13 @@ class _Search:
         weekend_price = self.coupling.weekend_price(reader, master_duals)
         priced = []
         for schedule in schedules:
-            weekends = self.pool.weekends_worked(schedule.shifts, self.shift_days)
-            cost = schedule.own_cost + weekends * weekend_price
+            cost = schedule.own_cost + self.pool.weekends_worked(schedule.shifts) * weekend_price
             cost += sum(prices.get(s, 0.0) for s in schedule.shifts)
-            priced.append((cost - convexity[reader], schedule, weekends))
+            priced.append((cost - convexity[reader], schedule))
         priced.sort(key=lambda item: item[0])
         added = 0
-        for reduced_cost, schedule, weekends in priced[:SCHEDULES_PER_PRICING]:
-            if reduced_cost < -REDUCED_COST_TOLERANCE and self.pool.add(reader, schedule, weekends):
+        for reduced_cost, schedule in priced[:SCHEDULES_PER_PRICING]:
+            if reduced_cost < -REDUCED_COST_TOLERANCE and self.pool.add(reader, schedule):
                 added += 1
         if schedules:
             # the search's last schedule is its best at the pricing duals: start there next time
@@ -357,21 +349,17 @@ def _greedy_roster(full: RosterModel) -> Roster:
     )
 
 
-def _seed(problem: Problem, pool: _ColumnPool, roster: Roster, shift_days: dict[str, int]) -> None:
+def _seed(problem: Problem, pool: _ColumnPool, roster: Roster) -> None:
     """Each reader's schedule in ``roster``, if it meets the reader's own hard rules."""
     for reader in problem.radiologists:
         shifts = frozenset(roster.shifts_of(reader.id))
         if shifts in pool.known[reader.id]:
             continue
         alone = one_reader_problem(problem, reader)
-        report = validate(alone, _roster_of(reader, shifts))
+        report = validate(alone, Roster.from_schedules({reader.id: shifts}))
         if report.ok:
             schedule = Schedule(shifts, float(report.objective))
-            pool.add(reader.id, schedule, pool.weekends_worked(shifts, shift_days))
-
-
-def _roster_of(reader: Radiologist, shifts: frozenset[str]) -> Roster:
-    return Roster(assignments=tuple(sorted(Assignment(reader.id, s) for s in shifts)))
+            pool.add(reader.id, schedule)
 
 
 def _largest_weight(problem: Problem) -> float:

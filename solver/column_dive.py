@@ -12,6 +12,7 @@ model (solver.column_roster), which found 439 among the last 10 in 10-13 s.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -63,11 +64,12 @@ def dive(generation: ColumnGeneration, deadline: float) -> Dive:
             fixed[reader] = heaviest[reader][1]
             master.fix(reader, fixed[reader])
         search.readers = [r for r in readers if r.id not in fixed]
-        value: float | None = master.solve()[0]
-        if value is not None and value > lp_value + step_rise and search.readers:
+        value = master.solve()[0]
+        if value > lp_value + step_rise and search.readers:
             # the columns there are no longer enough: let the free readers adapt
-            value = _reprice(generation, ROUNDS_PER_STEP)
-        if value is None or value > allowed:
+            repriced = _reprice(generation, ROUNDS_PER_STEP)
+            value = math.inf if repriced is None else repriced
+        if value > allowed:
             for reader in step:  # too dear, or not known in time: the search decides these
                 del fixed[reader]
                 master.unfix(reader)

@@ -130,16 +130,21 @@ def build_coupling(full: RosterModel, hard_slack_cost: float) -> Coupling:
     """The coupling rows of ``full``'s problem, from the full model's variables and groups (the
     readers who may work each shift, read each pool, take part in each fairness category)."""
     coupling = Coupling()
-    _headcount_rows(full, coupling, hard_slack_cost)
-    _urgent_rows(full, coupling)
+    on_shift = _readers_on_shift(full)
+    _headcount_rows(full, coupling, on_shift, hard_slack_cost)
+    _urgent_rows(full, coupling, on_shift)
     _reading_rows(full, coupling)
     _fairness_rows(full, coupling)
     return coupling
 
 
-def _headcount_rows(full: RosterModel, coupling: Coupling, hard_slack_cost: float) -> None:
+def _headcount_rows(
+    full: RosterModel,
+    coupling: Coupling,
+    on_shift: dict[str, list[str]],
+    hard_slack_cost: float,
+) -> None:
     ctx = full.ctx
-    on_shift = _readers_on_shift(full)
     for cover in ctx.problem.headcount_cover:
         workers = on_shift.get(cover.shift_id, [])
         hard = cover.hard and cover.required > 0
@@ -164,10 +169,9 @@ def _readers_on_shift(full: RosterModel) -> dict[str, list[str]]:
     return on_shift
 
 
-def _urgent_rows(full: RosterModel, coupling: Coupling) -> None:
+def _urgent_rows(full: RosterModel, coupling: Coupling, on_shift: dict[str, list[str]]) -> None:
     ctx = full.ctx
     problem = ctx.problem
-    on_shift = _readers_on_shift(full)
     for demand in problem.reading_demand:
         if demand.min_readers <= 0 or demand.weight_under <= 0:
             continue
@@ -188,6 +192,8 @@ def _reading_rows(full: RosterModel, coupling: Coupling) -> None:
     demand (flows + under - over = units); flows stay continuous."""
     problem = full.ctx.problem
     flows_by_pool: dict[tuple[str, str], list[dict[int, float]]] = defaultdict(list)
+    # the most units the groups reading a pool on a shift can give it
+    capacity: dict[tuple[str, str], float] = defaultdict(float)
     flow_bounds: list[tuple[str, float, dict[int, float]]] = []
     for group in full.reading.groups.values():
         units = problem.shift_units(group.shift)
@@ -197,6 +203,7 @@ def _reading_rows(full: RosterModel, coupling: Coupling) -> None:
         for pool in group.pools:
             coefficients = {row: 1.0}
             flows_by_pool[pool, group.shift.id].append(coefficients)
+            capacity[pool, group.shift.id] += units * len(group.members)
             flow_bounds.append(
                 (f"flow {group.shift.id} {pool}", units * len(group.members), coefficients)
             )
@@ -205,12 +212,7 @@ def _reading_rows(full: RosterModel, coupling: Coupling) -> None:
         flows = flows_by_pool.get((demand.pool, demand.shift_id), [])
         for coefficients in flows:
             coefficients[row] = 1.0
-        shift = full.ctx.shifts[demand.shift_id]
-        most = len(flows) and sum(
-            problem.shift_units(shift) * len(g.members)
-            for g in full.reading.groups.values()
-            if g.shift.id == shift.id and demand.pool in g.pools
-        )
+        most = capacity.get((demand.pool, demand.shift_id), 0.0)
         name = f"{demand.pool} {demand.shift_id}"
         coupling.auxiliaries.append(
             Auxiliary(f"short {name}", 0, demand.units, demand.weight_under, {row: 1.0})

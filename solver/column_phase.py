@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from solver.column_roster import ChosenRoster, choose_schedules
 from solver.problem import Problem
-from solver.roster import Assignment, Roster
+from solver.roster import Roster
 
 PRICING_SHARE = 0.6  # of the phase's time; then the dive, then the search around its readers
 DIVE_SHARE = 0.15
@@ -33,7 +33,7 @@ class ColumnPhase:
     bound: float
     rounds: int
     converged: bool
-    settled_readers: int
+    fixed_readers: int  # by the dive
 
 
 def lp_guided_roster(
@@ -58,11 +58,7 @@ def lp_guided_roster(
     left = deadline - time.perf_counter()
     chosen = None
     if left > 0 and not (should_stop is not None and should_stop()):
-        hint = Roster(
-            assignments=tuple(
-                sorted(Assignment(r, s) for r, schedule in dived.heaviest.items() for s in schedule)
-            )
-        )
+        hint = Roster.from_schedules(dived.heaviest)
         fixed = {reader: [schedule] for reader, schedule in dived.fixed.items()}
         chosen = choose_schedules(problem, fixed, left, workers=workers, seed=seed, hint=hint)
     return ColumnPhase(chosen, bound, generated.iterations, generated.converged, len(dived.fixed))

@@ -37,7 +37,6 @@ def reader_loads(problem: Problem, roster: Roster) -> tuple[ReaderLoad, ...]:
     loads = []
     for reader in problem.radiologists:
         mine = worked[reader.id]
-        weekends = {problem.weekend_index(s.day) for s in mine if problem.is_weekend(s.day)}
         loads.append(
             ReaderLoad(
                 radiologist=reader.id,
@@ -45,7 +44,7 @@ def reader_loads(problem: Problem, roster: Roster) -> tuple[ReaderLoad, ...]:
                 shifts=len(mine),
                 minutes=sum(s.counted_minutes for s in mine),
                 nights=sum(1 for s in mine if is_night_for(reader, s)),
-                weekends=len(weekends),
+                weekends=problem.weekends_worked(s.day for s in mine),
                 on_calls=sum(1 for s in mine if s.kind == ShiftKind.ON_CALL),
             )
         )

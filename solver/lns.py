@@ -458,7 +458,7 @@ def _column_phase(search: _Search, current: _Current) -> _Current:
     log.info(
         "LNS: column phase %s (%d readers fixed by the dive), bound %g after %d rounds at %.1f s",
         chosen.objective if chosen else "no roster",
-        phase.settled_readers,
+        phase.fixed_readers,
         phase.bound,
         phase.rounds,
         _elapsed(search.recorder),

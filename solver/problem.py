@@ -16,6 +16,7 @@ stored rows, the Curtois-Qu reader builds them from benchmark files.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -272,6 +273,10 @@ class Problem:
         share an index."""
         monday0 = self.start_date - dt.timedelta(days=self.start_date.weekday())
         return (self.date_of(day) - monday0).days // 7
+
+    def weekends_worked(self, days: Iterable[int]) -> int:
+        """How many weekends the given working days touch."""
+        return len({self.weekend_index(day) for day in days if self.is_weekend(day)})
 
     def shift_units(self, shift: Shift) -> int:
         return shift.units if shift.units is not None else shift.length_minutes // self.unit_minutes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -26,6 +27,15 @@ class Allocation:
 class Roster:
     assignments: tuple[Assignment, ...] = ()
     allocations: tuple[Allocation, ...] = ()
+
+    @classmethod
+    def from_schedules(cls, schedules: Mapping[str, Iterable[str]]) -> Roster:
+        """The roster working each reader on the shift ids given for them."""
+        return cls(
+            assignments=tuple(
+                sorted(Assignment(r, s) for r, shifts in schedules.items() for s in shifts)
+            )
+        )
 
     def shifts_of(self, radiologist: str) -> list[str]:
         return [a.shift_id for a in self.assignments if a.radiologist == radiologist]

@@ -47,8 +47,8 @@ def master_value_of(p: Problem, roster: Roster) -> float:
     days = {s.id: s.day for s in p.shifts}
     for r in p.radiologists:
         shifts = frozenset(roster.shifts_of(r.id))
-        own = validate(one_reader_problem(p, r), Roster(tuple(Assignment(r.id, s) for s in shifts)))
-        weekends = len({p.weekend_index(days[s]) for s in shifts if p.is_weekend(days[s])})
+        own = validate(one_reader_problem(p, r), Roster.from_schedules({r.id: shifts}))
+        weekends = p.weekends_worked(days[s] for s in shifts)
         coefficients = coupling.column_coefficients(r.id, shifts, weekends)
         master.add_column(r.id, float(own.objective), coefficients)
     return master.solve()[0]

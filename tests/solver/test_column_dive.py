@@ -16,16 +16,10 @@ from solver.column_dive import LP_RISE_ALLOWED, dive
 from solver.column_master import RestrictedMaster, build_coupling
 from solver.column_roster import choose_schedules
 from solver.model import build_model
-from solver.roster import Assignment, Roster
+from solver.roster import Roster
 from solver.validate import validate
 
 CURTOIS = Path(__file__).parents[1] / "fixtures" / "curtois"
-
-
-def _roster(schedules: dict[str, frozenset[str]]) -> Roster:
-    return Roster(
-        tuple(sorted(Assignment(r, s) for r, shifts in schedules.items() for s in shifts))
-    )
 
 
 def test_a_dive_on_an_integral_lp_fixes_everyone_at_the_optimum():
@@ -43,7 +37,7 @@ def test_a_dive_on_an_integral_lp_fixes_everyone_at_the_optimum():
     assert dived.lp_value == 0
     assert sorted(len(s) for s in dived.fixed.values()) == [1, 1, 1]
     assert set().union(*dived.fixed.values()) == {"D0", "D1", "D2"}
-    assert validate(p, _roster(dived.fixed)).objective == 0
+    assert validate(p, Roster.from_schedules(dived.fixed)).objective == 0
 
 
 def test_dive_keeps_the_lp_within_its_allowance_and_its_schedules_valid():
@@ -60,7 +54,11 @@ def test_dive_keeps_the_lp_within_its_allowance_and_its_schedules_valid():
     assert set(dived.heaviest) == {r.id for r in p.radiologists}
     # the readers fixed leave a roster to complete: the search finds one, valid, no better than 607
     chosen = choose_schedules(
-        p, {r: [s] for r, s in dived.fixed.items()}, 10.0, workers=2, hint=_roster(dived.heaviest)
+        p,
+        {r: [s] for r, s in dived.fixed.items()},
+        10.0,
+        workers=2,
+        hint=Roster.from_schedules(dived.heaviest),
     )
     assert chosen is not None
     report = validate(p, chosen.roster)
