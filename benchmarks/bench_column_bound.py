@@ -28,7 +28,8 @@ from scheduler.benchmarks.run import read_best_known  # noqa: E402
 from solver.column_bound import column_bound  # noqa: E402
 from solver.problem import Problem  # noqa: E402
 
-CURTOIS = Path("/work/shared/benchmarks/curtois")
+# beside the checkout, as the Makefile's CURTOIS_DIR
+CURTOIS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
 HEADER = (
     "| problem | bound @ checkpoint | bound @ end | ceil | LP value | rounds | converged | columns "
     "| seconds | best-known ub | best lb | load before / after |\n"

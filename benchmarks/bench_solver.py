@@ -80,7 +80,12 @@ class Run:
 
     @property
     def gap(self) -> float:
-        return (self.objective - self.bound) / max(1.0, abs(self.objective))
+        return gap_to(self.objective, self.bound)
+
+
+def gap_to(objective: float, bound: float) -> float:
+    """The relative gap of a roster's ``objective`` to a lower ``bound``."""
+    return (objective - bound) / max(1.0, abs(objective))
 
 
 # how to solve: solver.solve's own choice, the monolithic CP-SAT search, LNS (solver.lns) with
@@ -171,7 +176,7 @@ def measure_column_bound(readers: int, regions: int, seconds: float, seed: int) 
 
 
 def print_column_bound(found: ColumnBoundRun, run: Run) -> None:
-    gap = (run.objective - found.bound) / max(1.0, run.objective)
+    gap = gap_to(run.objective, found.bound)
     print(
         f"  column-generation bound {found.bound:8.0f} after {found.seconds:.0f} s, "
         f"{found.rounds} rounds, {'converged' if found.converged else 'not converged'} "
@@ -193,14 +198,13 @@ def print_lp_bounds(runs: list[Run], bounds: list[LpBound]) -> None:
         f"{'gap to best bound':>17}"
     )
     for run, found in zip(runs, bounds, strict=True):
-        best = max(run.bound, found.bound)
-        gap = (run.objective - best) / max(1.0, abs(run.objective))
+        gap = gap_to(run.objective, max(run.bound, found.bound))
         print(
             f"{run.readers:7d} {found.bound:10.0f} {found.seconds:7.1f} {run.bound:12.0f} "
             f"{run.objective:10d} {gap:17.2%}"
         )
     largest, found = runs[-1], bounds[-1]
-    gap = (largest.objective - max(largest.bound, found.bound)) / max(1.0, largest.objective)
+    gap = gap_to(largest.objective, max(largest.bound, found.bound))
     met = largest.readers >= 1000 and gap <= NATIONAL_TARGET_GAP
     print(
         f"target: {largest.readers} readers within {NATIONAL_TARGET_GAP:.0%} of the best bound: "

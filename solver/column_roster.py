@@ -1,10 +1,11 @@
 """A roster whose readers keep to given schedules: the rest of the roster searched around them.
 
 Column generation (solver.column_bound) ends with an LP that mixes a few complete schedules per
-reader. Readers whose LP weight sits mostly on one schedule are fixed to it and the others are
-searched freely, hinted at their heaviest schedule (solver.column_phase): a small search guided by
-the relaxation. It runs on the product's own model, each reader's shift variables tied to a choice
-among their schedules, so every rule still holds and the objective is the product's.
+reader. The readers a dive in that LP fixed (solver.column_dive) keep their schedule and the
+others are searched freely, hinted at their heaviest schedule (solver.column_phase): a small
+search guided by the relaxation. It runs on the product's own model, each reader's shift
+variables tied to a choice among their schedules, so every rule still holds and the objective is
+the product's.
 """
 
 from __future__ import annotations
