@@ -2,9 +2,11 @@
 
 The model of the whole problem is built once. Each step frees a *neighbourhood* -- a set of
 (reader, day) cells -- fixes every other reader-shift decision to the current roster (by narrowing
-the variables' domains), hints the current solution, and lets CP-SAT search the rest for a few
-seconds (``SolveOptions.lns_seconds_per_step``, up to 6x that for the largest parts). A roster at
-least as good replaces the current one. Neighbourhood kinds are picked in proportion to the
+the variables' domains), hints the current solution, and lets CP-SAT search the rest for about a
+second (``SolveOptions.lns_seconds_per_step``, up to 6x that for the largest parts, times a *pace*
+that falls after each step that gains and rises after each that does not, between 1/4 and 2: many
+quick steps while nearly every step gains, longer ones near a local optimum). A roster at least as
+good replaces the current one. Neighbourhood kinds are picked in proportion to the
 objective they gained per second lately (each tried once first, none ever starved), and each kind's
 size grows when its searches finish (the part was solved to optimality) and shrinks when they run
 out of time; on a small problem the parts grow to the whole. The ``whole`` kind frees everything:
@@ -86,6 +88,10 @@ WARM_START_SHARE, WARM_START_CONFLICTS = 0.25, 5_000  # as solver.solve's warm s
 COLUMN_PHASE_SHARE = 0.7  # of the time left after the first roster
 COLUMN_ROUNDS_WANTED = 5  # first rosters' worth of pricing time, or no column phase
 STEP_WORKERS = 2  # the parts are small: more workers than cores only share the cores
+# A step's budget scales with how often steps improve: far from a local optimum nearly every short
+# step gains (Curtois-Qu 13), near one a step needs longer to find anything (19)
+PACE_FASTER, PACE_SLOWER = 0.85, 1.1  # after a step that gained / did not; settles near 37 % wins
+MIN_PACE, MAX_PACE = 0.25, 2.0
 
 
 @dataclass(frozen=True)
@@ -257,6 +263,7 @@ class _Search:
     deadline: float
     bound: float = 0.0
     steps: int = 0
+    pace: float = 1.0  # the step budget's multiple of options.lns_seconds_per_step
     cell_vars: dict[Cell, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
@@ -552,12 +559,15 @@ def _improve(
             continue
         step_started, before = time.perf_counter(), current.objective
         status, current = _step(search, current, freed, len(freed) / len(decisions))
-        _adapt(kind, status, before - current.objective, time.perf_counter() - step_started)
+        gain = before - current.objective
+        _adapt(kind, status, gain, time.perf_counter() - step_started)
+        search.pace = next_pace(search.pace, gained=gain > 0)
     for index in decisions:
         _free(model, index)
     log.info(
-        "LNS: %d steps; %s",
+        "LNS: %d steps, pace %.2f; %s",
         search.steps,
+        search.pace,
         ", ".join(f"{k.name} {k.wins}/{k.tries} size {k.size:.3f}" for k in kinds),
     )
     return current
@@ -577,7 +587,7 @@ def _step(
     # the whole model is a full portfolio search (its bound is the problem's): all the workers
     workers = search.options.num_workers if whole else min(search.options.num_workers, STEP_WORKERS)
     # larger parts get longer: the budget grows from 1x for a few cells to 6x for all of them
-    seconds = search.options.lns_seconds_per_step * (1 + 5 * share)
+    seconds = search.options.lns_seconds_per_step * search.pace * (1 + 5 * share)
     solver = search.solver(min(seconds, search.remaining), workers)
     with cancel_watch(solver, search.recorder):
         status = STATUSES.get(solver.solve(model), SolveStatus.UNKNOWN)
@@ -592,6 +602,11 @@ def _step(
     for index in freed:
         _fix(model, index, current.values[index])
     return status, current
+
+
+def next_pace(pace: float, *, gained: bool) -> float:
+    """The step budget's multiple after a step: shorter after a gain, longer after none."""
+    return min(MAX_PACE, max(MIN_PACE, pace * (PACE_FASTER if gained else PACE_SLOWER)))
 
 
 def _pick(kinds: list[_Kind], rng: random.Random) -> _Kind:

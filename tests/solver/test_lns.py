@@ -10,12 +10,15 @@ from factories import avoid, cover, prefer, problem, reader, rules, shifts
 
 from solver.lns import (
     DEFAULT_NEIGHBOURHOODS,
+    MAX_PACE,
+    MIN_PACE,
     Cell,
     LnsView,
     _adapt,
     _Kind,
     _pick,
     _stall_watch,
+    next_pace,
     solve_lns,
     whole_model,
     window_cells,
@@ -191,6 +194,23 @@ def test_kinds_are_each_tried_then_drawn_by_gain_per_second():
     drawn = Counter(_pick(kinds, rng).name for _ in range(2_000))
     assert drawn["fast"] > drawn["slow"] > 0
     assert drawn["idle"] > 0  # never starved
+
+
+def test_steps_get_shorter_while_they_gain_and_longer_when_they_do_not():
+    assert next_pace(1.0, gained=True) < 1.0 < next_pace(1.0, gained=False)
+    pace = 1.0
+    for _ in range(100):
+        pace = next_pace(pace, gained=True)
+    assert pace == MIN_PACE
+    for _ in range(100):
+        pace = next_pace(pace, gained=False)
+    assert pace == MAX_PACE
+    # it settles where about 37 % of steps gain: half gaining shortens, a quarter lengthens
+    half, quarter = 1.0, 1.0
+    for step in range(20):
+        half = next_pace(half, gained=step % 2 == 0)
+        quarter = next_pace(quarter, gained=step % 4 == 0)
+    assert half < 1.0 < quarter
 
 
 def test_per_reader_roster_is_valid_and_prices_cover_at_the_margin():
