@@ -27,8 +27,13 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# pytest-xdist, a worker per core up to four (CP-SAT tests use two threads each). Tests of one
+# xdist_group run on one worker, one after another (local Ray runtimes, the browser tests); tests
+# marked `alone` measure wall time and run while no other test does (tests/alone.py).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
+
 test: lint browser-deps
-	$(VENV)/bin/pytest -m "not slow" -q --durations=15
+	$(VENV)/bin/pytest -m "not slow" -q --durations=15 -n $(TEST_WORKERS) --dist loadgroup
 
 # Slow tests, then every benchmark script; a failing script fails the target after the others ran.
 bench: $(STAMP)

@@ -42,7 +42,9 @@ class Recorder(cp_model.CpSolverSolutionCallback):
         self.stopped = False
 
     def on_solution_callback(self) -> None:
-        self.found(self.objective_value, self.best_objective_bound)
+        # every penalty weight is an integer, so is every objective; CP-SAT's float can be a hair
+        # below it (13.999999999999998), and the final roster's exact 14 would then not be recorded
+        self.found(round(self.objective_value), self.best_objective_bound)
         if self.should_stop is not None and self.should_stop():
             self.stopped = True
             self.stop_search()

@@ -23,7 +23,9 @@ from scheduler.models import Role, UserCreate
 from tests.browser.conftest import ARTIFACTS
 from tests.web.manager.seed import Department, seed_rosterable
 
-pytestmark = pytest.mark.browser
+# One worker runs the browser tests, one after another: one chromium, and no two servers
+# solving at once on a busy machine (pytest -n, --dist loadgroup).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 EMAIL = "manager@example.org"
 PASSWORD = "a manager's password"
@@ -92,7 +94,9 @@ def _walk(page: Page, department: Department, tmp_path: Path) -> None:
     page.press("input[name=password]", "Enter")
     page.wait_for_url("**/")
     page.click("nav >> text=Periods")
+    page.wait_for_url("**/periods")
     page.click("text=Test week")
+    page.wait_for_url("**/periods/*")  # loaded: not the page being left
     assert "Not entered yet" in page.text_content("main")
     _shot(page, "1-period")
 
@@ -170,7 +174,9 @@ def _monday_cell(page: Page, reader: int) -> Locator:
 def _phone_width(page: Page) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.click("nav >> text=Periods")
+    page.wait_for_url("**/periods")
     page.click("text=Test week")
+    page.wait_for_url("**/periods/*")  # loaded: mid-navigation there is no documentElement
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the period page is {width} px wide on a 390 px screen"
     _shot(page, "9-phone-period")

@@ -15,7 +15,9 @@ from scheduler.models import Role, UserCreate
 from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.scheduler.department import seed_department
 
-pytestmark = pytest.mark.browser
+# One worker runs the browser tests, one after another: one chromium, and no two servers
+# solving at once on a busy machine (pytest -n, --dist loadgroup).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PLANNER = ("petra@region.example", "petra's password")
 

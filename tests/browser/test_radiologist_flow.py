@@ -19,7 +19,9 @@ from solver.options import SolveOptions
 from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.web.clinic import Clinic, seed_clinic
 
-pytestmark = pytest.mark.browser
+# One worker runs the browser tests, one after another: one chromium, and no two servers
+# solving at once on a busy machine (pytest -n, --dist loadgroup).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 RADIOLOGIST = ("anna@clinic.example", "anna's password")
 

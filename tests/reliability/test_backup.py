@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 from typer.testing import CliRunner
 
@@ -21,7 +20,7 @@ from scheduler.db import dispose_engine, get_engine, is_sqlite
 from scheduler.importers import import_directory
 from scheduler.settings import get_settings
 from solver.roster import Roster
-from tests.conftest import _postgres_admin, _postgres_url
+from tests.conftest import PostgresDatabases, _postgres_url
 from tests.scheduler.importer_helpers import copy_without_volumes
 from tests.web.conftest import make_user
 from tests.web.manager.seed import Department, seed_rosterable, store
@@ -39,19 +38,12 @@ def restored_url(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) ->
         yield url
         dispose_engine(url)
         return
-    name = f"{db_url.rsplit('/', 1)[1]}_restored"
-    admin = _postgres_admin()
-    template = request.getfixturevalue("postgres_template")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    url = _postgres_url(name)
+    databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    name = databases.acquire()
     try:
-        yield url
+        yield _postgres_url(name)
     finally:
-        dispose_engine(url)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        databases.release(name)
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ PERIOD_END = PERIOD_START + dt.timedelta(days=27)
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
+# Session, not module: under xdist (--dist loadgroup) a worker runs this module's tests among
+# others', and would build a module-scoped fixture again each time it came back to them.
+@pytest.fixture(scope="session")
 def demo() -> dict[str, pd.DataFrame]:
     return build_demo(seed=DEFAULT_SEED, months=1)
 

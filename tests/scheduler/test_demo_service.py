@@ -35,7 +35,9 @@ WEEK_END = "2027-01-10"  # the demo period starts on Monday 2027-01-04
 SOLVE = SolveOptions(max_time_in_seconds=4, num_workers=2, random_seed=0)
 
 
-@pytest.fixture(scope="module")
+# Session, not module: under xdist (--dist loadgroup) a worker runs this module's tests among
+# others', and would build a module-scoped fixture again each time it came back to them.
+@pytest.fixture(scope="session")
 def one_week_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The committed demo files with a one-week period, its availability, two weeks of volumes."""
     target = tmp_path_factory.mktemp("one-week-demo")

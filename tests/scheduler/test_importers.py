@@ -31,7 +31,9 @@ from tests.scheduler.importer_helpers import (
 )
 
 
-@pytest.fixture(scope="module")
+# Session, not module: under xdist (--dist loadgroup) a worker runs this module's tests among
+# others', and would build a module-scoped fixture again each time it came back to them.
+@pytest.fixture(scope="session")
 def demo_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo country with one month of volumes (the committed files hold twelve)."""
     out = tmp_path_factory.mktemp("demo")

@@ -37,7 +37,9 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(data_cli, "console", Console(width=250, force_terminal=False))
 
 
-@pytest.fixture(scope="module")
+# Session, not module: under xdist (--dist loadgroup) a worker runs this module's tests among
+# others', and would build a module-scoped fixture again each time it came back to them.
+@pytest.fixture(scope="session")
 def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     full = tmp_path_factory.mktemp("demo")
     generate_demo(out=full, months=1)

@@ -13,7 +13,9 @@ from scheduler.models import PlanningPeriod, Region, Site
 from tests.scheduler.importer_helpers import rejected, row_counts
 
 
-@pytest.fixture(scope="module")
+# Session, not module: under xdist (--dist loadgroup) a worker runs this module's tests among
+# others', and would build a module-scoped fixture again each time it came back to them.
+@pytest.fixture(scope="session")
 def demo() -> dict[str, pd.DataFrame]:
     return build_demo(months=1)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import ray
 from sqlmodel import Session
 
@@ -23,6 +24,10 @@ from tests.scheduler.jobs_helpers import (
     searching_department,
     wait_for_job,
 )
+
+# Local Ray runtimes take fixed ports (the dashboard agent's 52365): one worker starts them all, one
+# at a time (pytest -n, --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("ray")
 
 
 def test_jobs_run_as_ray_tasks_and_shutdown_stops_them_cleanly(

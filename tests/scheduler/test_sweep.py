@@ -113,6 +113,7 @@ def test_a_bad_combination_stores_no_sweep(session: Session) -> None:
     assert session.exec(select(m.Scenario)).all() == []
 
 
+@pytest.mark.xdist_group("ray")  # local Ray runtimes one at a time, as in test_jobs_ray.py
 def test_six_scenarios_solve_on_a_local_ray_runtime(db_url: str, session: Session) -> None:
     _, sweep_id = _sweep(session)
     assert not ray.is_initialized()

@@ -137,6 +137,7 @@ def test_curtois_instance1_bound():
     assert_columns_meet_own_rules(p, result.columns)
 
 
+@pytest.mark.alone  # wall time: no other test may share the cores (pytest -n)
 def test_time_limit_is_honoured():
     p = national_problem(num_readers=30, num_regions=2, num_days=14)
     began = time.perf_counter()

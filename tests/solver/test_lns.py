@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Collection
 
+import pytest
 from factories import avoid, cover, prefer, problem, reader, rules, shifts
 
 from solver.lns import (
@@ -108,6 +109,7 @@ def test_lns_is_never_worse_than_its_start():
     assert result.progress[0].objective == start_objective
 
 
+@pytest.mark.alone  # wall time: no other test may share the cores (pytest -n)
 def test_lns_honours_the_time_limit():
     started = time.perf_counter()
     result = solve_lns(WARD, _options(1.5))

@@ -26,7 +26,9 @@ from solver.validate import validate
 PROBLEM = national_problem(num_readers=48, num_regions=4, num_days=14, seed=5)
 
 
-@pytest.fixture(scope="module")
+# Session, not module: under xdist (--dist loadgroup) a worker runs this module's tests among
+# others', and would build a module-scoped fixture again each time it came back to them.
+@pytest.fixture(scope="session")
 def first() -> SolveResult:
     """A valid roster of PROBLEM to improve (the monolithic search's, checked by the validator)."""
     result = solve_and_validate(PROBLEM, seconds=5.0)
@@ -100,6 +102,7 @@ def test_a_part_search_starts_from_the_current_roster_and_is_never_worse_for_the
     assert validate(PROBLEM, merge(first, part, outcome.roster)).ok
 
 
+@pytest.mark.alone  # wall time: no other test may share the cores (pytest -n)
 def test_search_parts_returns_a_valid_roster_no_worse_than_its_start_within_its_time(first):
     heard: list[Progress] = []
     options = SolveOptions(max_time_in_seconds=6.0, num_workers=2)

@@ -1,40 +1,32 @@
 """Fixtures of the manager UI tests: the department, and a valid roster of its week.
 
-The roster is solved once per test session and stored into each test's database (solver ids are
+The roster is solved once per test process and stored into each test's database (solver ids are
 codes, not database ids, so it fits every copy).
 """
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from scheduler.db import dispose_engine, session_scope
-from scheduler.migrations import upgrade
 from scheduler.models import Role
-from scheduler.services.solving import solve_period
 from solver.roster import Roster
+from tests.alone import RunLock, alone
 from tests.web.conftest import Login
-from tests.web.manager.seed import FAST, Department, seed_rosterable, store
+from tests.web.manager.seed import Department, seed_rosterable, solve_week_once, store
 
 
 @pytest.fixture(scope="session")
-def solved_week(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Roster]:
-    """A valid roster of the department's week, solved once (a few seconds)."""
-    path: Path = tmp_path_factory.mktemp("solved") / "week.sqlite"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    try:
-        with session_scope(url) as session:
-            department = seed_rosterable(session)
-            outcome = solve_period(session=session, period_id=department.period_id, options=FAST)
-        assert outcome.report is not None and outcome.report.ok, outcome.result.explanation
-        yield outcome.result.roster
-    finally:
-        dispose_engine(url)
+def solved_week(run_lock: RunLock | None) -> Roster:
+    """A valid roster of the department's week, solved once (a few seconds).
+
+    Solved while no other test runs (pytest -n): tests count on what a search with the cores to
+    itself finds in its time (no R2 on the South night of Saturday the 9th), which a starved one
+    may not have found yet."""
+    with alone(run_lock):
+        return solve_week_once()
 
 
 @pytest.fixture

@@ -7,13 +7,19 @@ so a hand edit or a locked cell still leaves the re-solve feasible.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from scheduler import models as m
+from scheduler.db import dispose_engine, session_scope
+from scheduler.migrations import upgrade
 from scheduler.problem_builder import build_problem
 from scheduler.rosters import store_roster
+from scheduler.services.solving import solve_period
 from solver.options import SolveOptions
 from solver.roster import Roster
 from tests.scheduler.department import START, seed_department
@@ -77,3 +83,22 @@ def store(session: Session, department: Department, roster: Roster, note: str = 
     session.commit()
     session.refresh(row)
     return row
+
+
+@functools.cache
+def solve_week_once() -> Roster:
+    """A valid roster of the department's week, solved once per process (a few seconds): the
+    ``solved_week`` fixture is offered by three conftests, each of which would solve it again."""
+    with tempfile.TemporaryDirectory(prefix="solved-week-") as folder:
+        url = f"sqlite:///{Path(folder) / 'week.sqlite'}"
+        upgrade(url)
+        try:
+            with session_scope(url) as session:
+                department = seed_rosterable(session)
+                outcome = solve_period(
+                    session=session, period_id=department.period_id, options=FAST
+                )
+            assert outcome.report is not None and outcome.report.ok, outcome.result.explanation
+            return outcome.result.roster
+        finally:
+            dispose_engine(url)
