@@ -9,7 +9,7 @@ cannot start test after test and starve it. Without xdist there is nothing to sh
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,10 +46,15 @@ class RunLock:
 
 
 @contextmanager
-def alone(lock: RunLock | None) -> Iterator[None]:
-    """Run the block while no other worker runs a test (at once without xdist)."""
+def holding(lock: RunLock | None, *, exclusive: bool) -> Iterator[None]:
+    """Run the block holding ``lock`` shared, or exclusively (at once without xdist: no lock)."""
     if lock is None:
         yield
         return
-    with lock.held(exclusive=True):
+    with lock.held(exclusive=exclusive):
         yield
+
+
+def alone(lock: RunLock | None) -> AbstractContextManager[None]:
+    """Run the block while no other worker runs a test (at once without xdist)."""
+    return holding(lock, exclusive=True)

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from scheduler.db import dispose_engine, get_engine, normalise_url
 from scheduler.migrations import upgrade
 from scheduler.settings import get_settings
-from tests.alone import RunLock
+from tests.alone import RunLock, holding
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -284,10 +284,7 @@ def run_lock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunLock | Non
 @pytest.fixture(autouse=True)
 def _alone_or_shared(request: pytest.FixtureRequest, run_lock: RunLock | None) -> Iterator[None]:
     """A test marked ``alone`` runs while no other xdist worker runs a test."""
-    if run_lock is None:
-        yield
-        return
-    with run_lock.held(exclusive=request.node.get_closest_marker("alone") is not None):
+    with holding(run_lock, exclusive=request.node.get_closest_marker("alone") is not None):
         yield
 
 

@@ -10,7 +10,6 @@ User (detached; its ``region_links`` are loaded). ``csrf(client)`` reads the ses
 the page's ``<meta name="csrf-token">``.
 """
 
-import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
@@ -27,10 +26,10 @@ from scheduler import accounts
 from scheduler.accounts import create_user
 from scheduler.models import Radiologist, Role, User, UserCreate
 from scheduler.settings import Settings
+from tests.web import unique
 
 TEST_PASSWORD = "correct horse battery"
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
-_numbers = itertools.count(1)
 
 
 class Login(Protocol):
@@ -61,7 +60,7 @@ def make_user(
     email: str | None = None,
     password: str = TEST_PASSWORD,
 ) -> User:
-    n = next(_numbers)
+    n = next(unique.numbers)
     with Session(engine, expire_on_commit=False) as session:
         if role == Role.RADIOLOGIST and radiologist_id is None:
             reader = Radiologist(
