@@ -250,7 +250,7 @@ class _Search:
                 lagrangian += self.proven[reader.id].lower_bound
             else:
                 waiting.append(reader)
-        results = self._price_all(waiting, duals)
+        results = self._price_all(waiting, duals, convexity)
         if results is None:
             return None
         added, all_proven = 0, True
@@ -272,11 +272,12 @@ class _Search:
         return _Round(lagrangian, added, all_proven)
 
     def _price_all(
-        self, waiting: list[Radiologist], duals: list[float]
+        self, waiting: list[Radiologist], duals: list[float], convexity: dict[str, float]
     ) -> list[PricingResult] | None:
         """``waiting`` readers priced ``self.lanes`` at a time, one CP-SAT worker each (CP-SAT
         leaves Python's lock while it searches, so threads use every core); None when time ran
-        out before every one was priced."""
+        out before every one was priced. A schedule priced below the reader's ``convexity`` dual
+        is a column worth adding without proving it the least."""
         for reader in waiting:  # built one by one: building a model holds Python's lock
             if reader.id not in self.pricers:
                 if time.perf_counter() >= self.deadline:
@@ -295,6 +296,7 @@ class _Search:
                 self.coupling.weekend_price(reader.id, duals),
                 min(max(budget, MIN_PRICING_SECONDS), MAX_PRICING_SECONDS, left),
                 1,
+                enough=convexity.get(reader.id, -math.inf),
             )
 
         if self.lanes == 1:

@@ -20,10 +20,13 @@ from solver.constraints.context import BoolVar
 from solver.model import RosterModel, build_model
 from solver.per_reader import one_reader_problem
 from solver.problem import Problem, Radiologist
+from solver.schedule_dp import ReaderDP
 
 # Prices are multiplied by this before rounding; the rounding error per variable is then at most
 # half a thousandth of the objective unit.
 PRICE_SCALE = 1000
+# A schedule is worth adding below the reader's convexity dual by more than this.
+REDUCED_COST_TOLERANCE = 1e-6
 # Largest scaled coefficient CP-SAT is given (well inside its int64 objective).
 MAX_SCALED_COEFFICIENT = 10**12
 
@@ -77,6 +80,7 @@ class ReaderPricing:
         self.own_cost = cp_model.LinearExpr.weighted_sum(
             [p.expr for p in penalties], [p.weight for p in penalties]
         )
+        self.program = ReaderDP.of(self.roster_model, reader)
 
     def hint(self, shifts: frozenset[str]) -> None:
         model = self.roster_model.model
@@ -90,9 +94,40 @@ class ReaderPricing:
         weekend_price: float,
         seconds: float,
         workers: int,
+        *,
+        enough: float = -math.inf,
     ) -> PricingResult:
-        """Least own cost + sum of prices of the shifts worked + weekend_price per weekend worked,
-        searched for ``seconds``."""
+        """Least own cost + sum of prices of the shifts worked + weekend_price per weekend worked:
+        by the dynamic program when it models the reader and proves its answer, or finds a
+        schedule below ``enough`` (a column worth adding; the search can prove the least later),
+        else searched by CP-SAT for ``seconds`` from the program's schedule."""
+        if self.program is None:
+            return self._search(shift_prices, weekend_price, seconds, workers)
+        answer = self.program.best(shift_prices, weekend_price)
+        if answer.schedule is not None and (
+            answer.exact or answer.schedule.priced_cost < enough - REDUCED_COST_TOLERANCE
+        ):
+            schedule = Schedule(answer.schedule.shifts, answer.schedule.own_cost)
+            return PricingResult(answer.lower_bound, (schedule,), proven=answer.exact)
+        if answer.schedule is not None:
+            self.hint(answer.schedule.shifts)
+        searched = self._search(shift_prices, weekend_price, seconds, workers)
+        if searched.infeasible or answer.schedule is None:
+            return searched
+        found = Schedule(answer.schedule.shifts, answer.schedule.own_cost)
+        return PricingResult(
+            lower_bound=max(searched.lower_bound, answer.lower_bound),
+            schedules=(found, *searched.schedules),
+            proven=searched.proven,
+        )
+
+    def _search(
+        self,
+        shift_prices: dict[str, float],
+        weekend_price: float,
+        seconds: float,
+        workers: int,
+    ) -> PricingResult:
         shift_terms = [(s, var, shift_prices.get(s, 0.0)) for s, var in self.x.items()]
         shift_terms = [(s, var, price) for s, var, price in shift_terms if price != 0.0]
         weekend_terms = [(lit, weekend_price) for lit in self.weekend_literals if weekend_price]

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from solver.best_response import best_response_roster
 from solver.checks import ensure_valid
 from solver.model import RosterModel, build_model
 from solver.options import SolveOptions
@@ -365,13 +366,20 @@ def _first_roster(search: _Search, start: Roster | None) -> _Current | None:
         if completed is not None:
             return completed
     if not readers_coupled_by_hard_rules(search.problem) and not search.recorder.poll_stop():
-        by_reader = per_reader_roster(
+        by_reader = best_response_roster(
             search.problem,
             search.remaining * PER_READER_SHARE,
-            workers=min(search.options.num_workers, STEP_WORKERS),
+            seed=search.options.random_seed,
             should_stop=search.recorder.poll_stop,
-            overrun_seconds=search.remaining * 0.9,
         )
+        if by_reader is None:
+            by_reader = per_reader_roster(
+                search.problem,
+                search.remaining * PER_READER_SHARE,
+                workers=min(search.options.num_workers, STEP_WORKERS),
+                should_stop=search.recorder.poll_stop,
+                overrun_seconds=search.remaining * 0.9,
+            )
         if by_reader is not None:
             completed = _complete(search, by_reader)
             if completed is not None:

@@ -1,0 +1,339 @@
+"""One reader's cheapest schedule at given shift prices, by dynamic programming over the days.
+
+Column generation (solver.column_bound) and the first roster (solver.per_reader) ask each reader
+the same question many times: which complete schedule, meeting all the reader's own hard rules,
+costs least (own penalties plus the prices of the shifts and weekends worked)? CP-SAT answers in
+0.1-0.4 s a reader on Curtois-Qu 13; this program answers in milliseconds, for readers whose rules
+it models exactly (``ReaderDP.of`` says None otherwise, and CP-SAT stays the answer).
+
+The state after a day: what was worked (a template, or nothing), how long the current run of
+worked days or of days off has lasted (capped where the rules stop telling lengths apart), whether
+a worked run began on day 0 (runs touching either end of the horizon are exempt from the minimum
+run rules), weekends worked and minutes worked so far. Counts per template and per kind are not in
+the state: they are relaxed, so the program's least value is a lower bound of the true least cost.
+When its schedule breaks a count cap, the capped shifts are charged a Lagrangian price and the
+program runs again, a few times at most; a schedule is returned only if it keeps every cap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model_helper
+
+from solver.model import RosterModel
+from solver.problem import Problem, Radiologist, Shift
+from solver.schedule_dp_pass import ForwardPass, close, tolerance
+
+LAGRANGIAN_ROUNDS = 12
+BISECTIONS = 3  # once multipliers keep the caps: each halves the interval to the least that do
+MAX_STATE_VALUES = 30_000_000  # stored for the way back: days x states (about 240 MB of floats)
+
+
+@dataclass(frozen=True)
+class DpSchedule:
+    shifts: frozenset[str]
+    own_cost: float
+    priced_cost: float  # own cost plus the prices of what it works
+
+
+@dataclass(frozen=True)
+class DpResult:
+    """``lower_bound``: proven lower bound of the least priced cost; ``schedule``: the cheapest
+    schedule found that keeps every rule (None if the relaxation's repairs did not find one);
+    ``exact``: the schedule is the least priced cost itself."""
+
+    lower_bound: float
+    schedule: DpSchedule | None
+
+    @property
+    def exact(self) -> bool:
+        if self.schedule is None:
+            return False
+        gap = self.schedule.priced_cost - self.lower_bound
+        return gap <= tolerance(self.lower_bound)
+
+
+@dataclass(frozen=True)
+class _CountCap:
+    """At most ``cap`` of the options (day, template position) may be worked."""
+
+    options: frozenset[tuple[int, int]]
+    cap: int
+
+
+class ReaderDP:
+    """The reader's own rules and costs, laid out for the program; ``best`` prices them."""
+
+    def __init__(self, roster_model: RosterModel, reader: Radiologist) -> None:
+        """Use ``ReaderDP.of``, which says when a reader's rules are beyond the program."""
+        problem = roster_model.ctx.problem
+        self.problem = problem
+        self.reader = reader
+        ctx = roster_model.ctx
+        self.num_days = problem.num_days
+        shifts = [ctx.shifts[shift_id] for (_, shift_id) in ctx.x]
+        self.templates = sorted({shift.template for shift in shifts})
+        position = {template: i for i, template in enumerate(self.templates)}
+        self.option: dict[tuple[int, int], Shift] = {}
+        for shift in shifts:
+            key = (shift.day, position[shift.template])
+            if key in self.option:
+                raise _Beyond("two shifts of one template on one day")
+            self.option[key] = shift
+        self.own_constant, self.own_coefficient = _own_costs(roster_model)
+        self._minutes_layout(shifts)
+        self._run_layout()
+        self._weekend_layout()
+        self.forbidden = self._forbidden_pairs(problem)
+        self.count_caps = self._count_caps()
+        self._class_layout()
+        self._last_kept: np.ndarray | None = None  # Lagrangian multipliers that kept the caps
+        states = len(self.classes) * (self.runs + 1) * self.weekend_states * self.minute_states
+        if states * self.num_days > MAX_STATE_VALUES:
+            raise _Beyond("too many states to keep")
+
+    @classmethod
+    def of(cls, roster_model: RosterModel, reader: Radiologist) -> ReaderDP | None:
+        """The program for ``reader`` alone in ``roster_model`` (a one-reader model, as
+        solver.per_reader.one_reader_problem gives), or None when a rule is beyond it."""
+        if not _supported(roster_model.ctx.problem, reader):
+            return None
+        try:
+            return cls(roster_model, reader)
+        except _Beyond:
+            return None
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _minutes_layout(self, shifts: list[Shift]) -> None:
+        rules = self.reader.rules
+        caps = [rules.max_total_minutes]
+        if rules.max_average_weekly_minutes is not None:
+            caps.append(rules.max_average_weekly_minutes * self.num_days // 7)
+        self.max_minutes = min((c for c in caps if c is not None), default=None)
+        self.min_minutes = rules.min_total_minutes or 0
+        if self.max_minutes is None and not self.min_minutes:
+            self.unit, self.minute_states, self.saturating = 1, 1, True
+            self.length = dict.fromkeys(self.option, 0)
+            return
+        self.unit = math.gcd(*(s.counted_minutes for s in shifts), 0) or 1
+        if self.max_minutes is not None:
+            self.minute_states, self.saturating = self.max_minutes // self.unit + 1, False
+        else:
+            self.minute_states, self.saturating = -(-self.min_minutes // self.unit) + 1, True
+        self.length = {key: s.counted_minutes // self.unit for key, s in self.option.items()}
+
+    def _run_layout(self) -> None:
+        rules = self.reader.rules
+        self.max_run = rules.max_consecutive_days
+        self.min_run = rules.min_consecutive_days or 1
+        # runs of length index+1; without a maximum, the last index means "the minimum or more"
+        self.runs = self.max_run if self.max_run is not None else max(self.min_run, 1)
+        shortest_off = rules.min_consecutive_days_off or 1
+        self.off_runs = shortest_off if shortest_off >= 2 else 1
+
+    def _weekend_layout(self) -> None:
+        problem = self.problem
+        cap = self.reader.rules.max_weekends
+        self.weekend_cap = None if cap is None else cap - self.reader.history.weekends_worked
+        if self.weekend_cap is not None and self.weekend_cap < 0:
+            raise _Beyond("more weekends worked before the period than allowed")
+        self.weekend_states = 1 if self.weekend_cap is None else self.weekend_cap + 1
+        weekend = [problem.is_weekend(day) for day in range(self.num_days)]
+        index = [problem.weekend_index(day) for day in range(self.num_days)]
+        self.new_weekend_after_off = weekend
+        # a day worked right after a worked day of the same weekend counts no new weekend
+        self.new_weekend_after_work = [
+            weekend[d] and not (d > 0 and weekend[d - 1] and index[d - 1] == index[d])
+            for d in range(self.num_days)
+        ]
+
+    def _forbidden_pairs(self, problem: Problem) -> np.ndarray:
+        """``[u, t]``: template t may not follow template u on the next day (a forbidden
+        succession, or an overlap or too short a rest, the same on every pair of days)."""
+        count = len(self.templates)
+        forbidden = np.zeros((count, count), dtype=bool)
+        for u, before in enumerate(self.templates):
+            for t, after in enumerate(self.templates):
+                forbidden[u, t] = (before, after) in problem.forbidden_successions
+        rest = self.reader.rules.min_rest_minutes or 0
+        clashes: dict[tuple[int, int], set[bool]] = defaultdict(set)
+        by_day: dict[int, list[tuple[int, Shift]]] = defaultdict(list)
+        for (day, t), shift in self.option.items():
+            by_day[day].append((t, shift))
+        for day, earlier in by_day.items():
+            for gap in (1, 2):
+                for u, first in earlier:
+                    for t, then in by_day.get(day + gap, []):
+                        clash = (then.start - first.end).total_seconds() < rest * 60
+                        if gap == 2 and clash:
+                            raise _Beyond("shifts two days apart clash")
+                        if gap == 1:
+                            clashes[u, t].add(clash)
+        for (u, t), seen in clashes.items():
+            if len(seen) > 1:
+                raise _Beyond("a pair of templates clashes on some days only")
+            if True in seen:
+                forbidden[u, t] = True
+        return forbidden
+
+    def _count_caps(self) -> list[_CountCap]:
+        rules = self.reader.rules
+        groups: list[tuple[frozenset[tuple[int, int]], int]] = []
+        for template, cap in rules.max_shifts_per_template.items():
+            keys = frozenset(k for k, s in self.option.items() if s.template == template)
+            groups.append((keys, cap))
+        for kind, cap in rules.max_shifts_per_kind.items():
+            keys = frozenset(k for k, s in self.option.items() if s.kind == kind)
+            groups.append((keys, cap))
+        caps = []
+        for keys, cap in groups:
+            if cap <= 0:
+                for key in keys:
+                    self.option.pop(key, None)
+            elif len({day for day, _ in keys}) > cap:
+                caps.append(_CountCap(keys, cap))
+        return caps
+
+    def _class_layout(self) -> None:
+        """Templates that may follow and be followed by the same templates form one succession
+        class; the program's state keeps the class, not the template."""
+        count = len(self.templates)
+        by_pattern: dict[bytes, list[int]] = defaultdict(list)
+        for t in range(count):
+            pattern = self.forbidden[t, :].tobytes() + self.forbidden[:, t].tobytes()
+            by_pattern[pattern].append(t)
+        self.classes = [np.array(ts) for ts in by_pattern.values()]
+        leaders = [int(ts[0]) for ts in self.classes]
+        self.class_forbidden = self.forbidden[np.ix_(leaders, leaders)]
+        groups: dict[bytes, list[int]] = defaultdict(list)
+        for c in range(len(self.classes)):
+            if self.class_forbidden[:, c].any():
+                groups[(~self.class_forbidden[:, c]).tobytes()].append(c)
+        # (classes it may follow, classes) for the classes some class may not precede
+        self.restricted = [
+            (~self.class_forbidden[:, cs[0]], np.array(cs)) for cs in groups.values()
+        ]
+        self.lengths = sorted({self.length[key] for key in self.option})
+        self.length_matrix = np.full((self.num_days, count), -1)
+        for day, t in self.option:
+            self.length_matrix[day, t] = self.length[day, t]
+
+    # -- pricing ----------------------------------------------------------------------------
+
+    def best(self, shift_prices: Mapping[str, float], weekend_price: float = 0.0) -> DpResult:
+        """The least own cost plus ``shift_prices`` of the shifts worked plus ``weekend_price``
+        per weekend worked."""
+        base = {
+            key: self.own_coefficient.get(shift.id, 0.0) + shift_prices.get(shift.id, 0.0)
+            for key, shift in self.option.items()
+        }
+        # multipliers grow until the schedule keeps the caps, then are bisected between the
+        # last that broke them and the last that kept them: the least multipliers that keep the
+        # caps tend to give the cheapest schedule that keeps them
+        broke = np.zeros(len(self.count_caps))
+        kept: np.ndarray | None = None
+        multipliers = broke.copy()
+        step = max(1.0, max((abs(c) for c in base.values()), default=1.0) / 4)
+        lower_bound, best = -math.inf, None
+        bisections = 0
+        for _ in range(LAGRANGIAN_ROUNDS):
+            found = self._solve(self._charged(base, multipliers), weekend_price)
+            if found is None:
+                return DpResult(math.inf, None)
+            value, keys = found
+            # any schedule keeping the caps is charged no more than multipliers x caps
+            charged = float(multipliers @ np.array([c.cap for c in self.count_caps], dtype=float))
+            lower_bound = max(lower_bound, self.own_constant + value - charged)
+            excess = np.array([len(keys & cap.options) - cap.cap for cap in self.count_caps])
+            if (excess <= 0).all():
+                schedule = self._schedule(keys, shift_prices, weekend_price)
+                if best is None or schedule.priced_cost < best.priced_cost:
+                    best = schedule
+                if not multipliers.any() or close(best.priced_cost, lower_bound):
+                    break
+                kept = multipliers
+            else:
+                broke = multipliers
+            if kept is None and not multipliers.any() and self._last_kept is not None:
+                multipliers = self._last_kept  # prices move little between calls: try there first
+            elif kept is None:
+                multipliers = broke + step * np.maximum(excess, 0)
+                step *= 2
+            elif bisections < BISECTIONS:
+                multipliers = (broke + kept) / 2
+                bisections += 1
+            else:
+                break
+        if kept is not None:
+            self._last_kept = kept
+        return DpResult(lower_bound, best)
+
+    def _charged(
+        self, base: dict[tuple[int, int], float], multipliers: np.ndarray
+    ) -> dict[tuple[int, int], float]:
+        costs = dict(base)
+        for cap, multiplier in zip(self.count_caps, multipliers, strict=True):
+            if multiplier:
+                for key in cap.options & costs.keys():
+                    costs[key] += float(multiplier)
+        return costs
+
+    def _schedule(
+        self, keys: frozenset[tuple[int, int]], prices: Mapping[str, float], weekend_price: float
+    ) -> DpSchedule:
+        ids = frozenset(self.option[key].id for key in keys)
+        own = self.own_constant + sum(self.own_coefficient.get(s, 0.0) for s in ids)
+        weekends = self.problem.weekends_worked(day for day, _ in keys)
+        priced = own + sum(prices.get(s, 0.0) for s in ids) + weekend_price * weekends
+        return DpSchedule(ids, own, priced)
+
+    def _solve(
+        self, costs: dict[tuple[int, int], float], weekend_price: float
+    ) -> tuple[float, frozenset[tuple[int, int]]] | None:
+        """The least sum of ``costs`` (and weekend prices) over the schedules the state rules
+        allow, and the options it works; None when no schedule meets them."""
+        cost_matrix = np.full((self.num_days, len(self.templates)), np.inf)
+        for (day, t), cost in costs.items():
+            cost_matrix[day, t] = cost
+        return ForwardPass(self, cost_matrix, weekend_price).run()
+
+
+class _Beyond(Exception):
+    """A rule the program does not model for this reader."""
+
+
+def _supported(problem: Problem, reader: Radiologist) -> bool:
+    rules, history = reader.rules, reader.history
+    if history.consecutive_days_worked or history.consecutive_nights_worked:
+        return False
+    if history.last_shift_end is not None and rules.min_rest_minutes:
+        return False
+    if rules.max_consecutive_nights is not None:
+        return False
+    return not any(pin.radiologist == reader.id for pin in problem.pins)
+
+
+def _own_costs(roster_model: RosterModel) -> tuple[float, dict[str, float]]:
+    """The reader's own penalties as a constant plus a cost per shift worked; raises _Beyond when
+    a penalty is not linear in the shift variables alone."""
+    shift_of = {var.index: shift_id for (_, shift_id), var in roster_model.ctx.x.items()}
+    constant = 0.0
+    coefficient: dict[str, float] = defaultdict(float)
+    for penalty in roster_model.penalties:
+        if isinstance(penalty.expr, int):
+            constant += penalty.weight * penalty.expr
+            continue
+        flat = cp_model_helper.FlatIntExpr(penalty.expr)
+        constant += penalty.weight * flat.offset
+        for var, factor in zip(flat.vars, flat.coeffs, strict=True):
+            shift_id = shift_of.get(var.index)
+            if shift_id is None:
+                raise _Beyond("a penalty on a variable other than a shift worked")
+            coefficient[shift_id] += penalty.weight * factor
+    return constant, dict(coefficient)

@@ -1,0 +1,261 @@
+"""One pass of the schedule program (solver.schedule_dp): least values by day and state, then the
+way back from the best end.
+
+States after a day, each over (weekends worked, minutes worked): ``work[c, r]``, worked a
+template of succession class ``c`` (templates that may follow and be followed by the same ones),
+in a run of ``r + 1`` days that began after a day off (without a maximum run the last ``r < R``
+means "that many or more"), or for ``r == R``, worked every day since day 0 (a run exempt from the
+minimum, as it touches the horizon's start); ``off[l]``, a day off in a rest of ``l + 1`` days,
+the last ``l`` meaning "enough rest" (where a rest from day 0, exempt from the minimum, starts).
+
+Each day a class takes the cheapest of its templates of each length: the state keeps the class,
+the minutes and the weekends, which is all the rules after that day look at.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from solver.schedule_dp import ReaderDP
+
+State = tuple[int, ...]  # (_WORK, class, run, weekends, minutes) or (_OFF, rest, weekends, minutes)
+_WORK, _OFF = 0, 1
+RELATIVE_TOLERANCE = 1e-9
+
+
+class ForwardPass:
+    """Least costs of ``dp``'s schedules at ``cost_matrix[day, template]`` (inf: not workable)
+    and ``weekend_price`` per weekend worked."""
+
+    def __init__(self, dp: ReaderDP, cost_matrix: np.ndarray, weekend_price: float) -> None:
+        self.dp = dp
+        self.weekend_price = weekend_price
+        classes = len(dp.classes)
+        self.class_cost = np.full((len(dp.lengths), dp.num_days, classes), np.inf)
+        self.class_pick = np.zeros((len(dp.lengths), dp.num_days, classes), dtype=int)
+        for g, length in enumerate(dp.lengths):
+            masked = np.where(dp.length_matrix == length, cost_matrix, np.inf)
+            for c, templates in enumerate(dp.classes):
+                sub = masked[:, templates]
+                self.class_cost[g, :, c] = sub.min(axis=1)
+                self.class_pick[g, :, c] = templates[sub.argmin(axis=1)]
+        self.workable = np.isfinite(self.class_cost).any(axis=2)  # [g, day]
+        self.first_run = dp.runs  # the run index of "worked every day since day 0"
+        self.work_shape = (classes, dp.runs + 1, dp.weekend_states, dp.minute_states)
+        self.may_end = np.zeros(dp.runs + 1, dtype=bool)
+        self.may_end[max(0, dp.min_run - 1) :] = True
+        self.may_end[self.first_run] = True  # exempt from the minimum
+        self.work: list[np.ndarray] = []
+        self.off: list[np.ndarray] = []
+
+    def run(self) -> tuple[float, frozenset[tuple[int, int]]] | None:
+        """The least cost and the (day, template) options of a schedule that has it; None when
+        the rules allow no schedule."""
+        for day in range(self.dp.num_days):
+            work, off = self._day(day)
+            self.work.append(work)
+            self.off.append(off)
+        end = self._end_minutes()
+        candidates: list[tuple[float, State]] = []
+        for kind, values in ((_WORK, self.work[-1]), (_OFF, self.off[-1])):
+            if values.size == 0:
+                continue
+            masked = np.where(end, values, np.inf)
+            index = np.unravel_index(int(masked.argmin()), masked.shape)
+            candidates.append((float(masked[index]), (kind, *map(int, index))))
+        value, state = min(candidates)
+        if not math.isfinite(value):
+            return None
+        return value, self._back(state)
+
+    def _end_minutes(self) -> np.ndarray:
+        dp = self.dp
+        states = np.arange(dp.minute_states)
+        if dp.saturating:
+            return np.asarray(
+                (states == dp.minute_states - 1) | (states * dp.unit >= dp.min_minutes)
+            )
+        return np.asarray(states * dp.unit >= dp.min_minutes)
+
+    def _first_allowed(self, day: int) -> bool:
+        return self.dp.max_run is None or day + 1 <= self.dp.max_run
+
+    def _day(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        dp = self.dp
+        work = np.full(self.work_shape, np.inf)
+        off = np.full((dp.off_runs, dp.weekend_states, dp.minute_states), np.inf)
+        if day == 0:
+            off[-1, 0, 0] = 0.0
+            if self._first_allowed(0):
+                start = np.full(self.work_shape, np.inf)
+                start[:, self.first_run, 0, 0] = 0.0
+                self._enter(work, start, day, dp.new_weekend_after_off[0])
+            return work, off
+        work_before, off_before = self.work[-1], self.off[-1]
+        ended = work_before[:, self.may_end].min(axis=(0, 1), initial=np.inf)
+        if dp.off_runs == 1:
+            off[0] = np.minimum(ended, off_before[0])
+        else:
+            off[0] = ended
+            off[1:] = off_before[:-1]
+            off[-1] = np.minimum(off[-1], off_before[-1])
+        previous = self._allowed_before(work_before)
+        source = np.full(self.work_shape, np.inf)
+        source[:, 1 : dp.runs] = previous[:, : dp.runs - 1]
+        if dp.max_run is None:
+            np.minimum(source[:, -2], previous[:, -2], out=source[:, -2])
+        if self._first_allowed(day):
+            source[:, -1] = previous[:, -1]
+        after_work, after_off = dp.new_weekend_after_work[day], dp.new_weekend_after_off[day]
+        if after_work == after_off:  # a new run after a rest moves as the others do
+            np.minimum(source[:, 0], off_before[-1], out=source[:, 0])
+            self._enter(work, source, day, after_work)
+        else:
+            self._enter(work, source, day, after_work)
+            rested = np.full(self.work_shape, np.inf)
+            rested[:, 0] = off_before[-1]
+            self._enter(work, rested, day, after_off)
+        return work, off
+
+    def _enter(self, work: np.ndarray, source: np.ndarray, day: int, new_weekend: bool) -> None:
+        """``work`` lowered to ``source`` moved by each length group's minutes (and a weekend
+        when ``new_weekend``), plus the class's cost of that group that day."""
+        dp = self.dp
+        weekends_by = 1 if new_weekend and dp.weekend_cap is not None else 0
+        extra = self.weekend_price if new_weekend else 0.0
+        weekends, minutes = self.work_shape[-2:]
+        if weekends_by >= weekends:
+            return
+        for g in np.flatnonzero(self.workable[:, day]):
+            cost = (self.class_cost[g, day] + extra)[:, None, None, None]
+            length = dp.lengths[g]
+            if length < minutes:
+                target = work[..., weekends_by:, length:]
+                moved = source[..., : weekends - weekends_by, : minutes - length] + cost
+                np.minimum(target, moved, out=target)
+            if dp.saturating and length > 0:
+                # every state that would pass the top minute state lands on it
+                top = source[..., : weekends - weekends_by, max(0, minutes - 1 - length) :]
+                target = work[..., weekends_by:, -1]
+                np.minimum(target, top.min(axis=-1) + cost[..., 0], out=target)
+
+    def _allowed_before(self, before: np.ndarray) -> np.ndarray:
+        """Per class, the least of ``before`` over the classes it may follow."""
+        allowed = np.empty(before.shape)
+        allowed[:] = before.min(axis=0, initial=np.inf)
+        for may_follow, classes in self.dp.restricted:
+            allowed[classes] = before[may_follow].min(axis=0) if may_follow.any() else np.inf
+        return allowed
+
+    # -- the way back -----------------------------------------------------------------------
+
+    def _back(self, state: State) -> frozenset[tuple[int, int]]:
+        worked: list[tuple[int, int]] = []
+        for day in range(self.dp.num_days - 1, -1, -1):
+            if state[0] == _OFF:
+                if day == 0:
+                    break
+                state = self._before_off(day, state)
+                continue
+            template, state = self._before_worked(day, state)
+            worked.append((day, template))
+            if day == 0:
+                break
+        return frozenset(worked)
+
+    def _value(self, day: int, state: State) -> float:
+        kind, *index = state
+        table = self.work if kind == _WORK else self.off
+        return float(table[day][tuple(index)])
+
+    def _before_worked(self, day: int, state: State) -> tuple[int, State]:
+        """The template worked on ``day`` in ``state`` and the state the day before (on day 0,
+        the start, as the off state it is)."""
+        dp = self.dp
+        _, c, run, weekends, minutes = state
+        value = self._value(day, state)
+        for g in np.flatnonzero(self.workable[:, day]):
+            cost = self.class_cost[g, day, c]
+            if not math.isfinite(cost):
+                continue
+            template = int(self.class_pick[g, day, c])
+            for before in self._sources(day, c, run, weekends, minutes, int(g)):
+                after_off = before[0] == _OFF
+                new_weekend = (
+                    dp.new_weekend_after_off if after_off else dp.new_weekend_after_work
+                )[day]
+                extra = self.weekend_price if new_weekend else 0.0
+                start = 0.0 if day == 0 else self._value(day - 1, before)
+                if _close(start + cost + extra, value):
+                    return template, before
+        raise AssertionError("no way back from a worked day")  # the pass found one
+
+    def _sources(
+        self, day: int, c: int, run: int, weekends: int, minutes: int, g: int
+    ) -> list[State]:
+        """States the day before from which working class ``c`` (length group ``g``) reaches
+        ``(c, run, weekends, minutes)``."""
+        dp = self.dp
+        capped = dp.weekend_cap is not None
+        w_work = weekends - int(dp.new_weekend_after_work[day] and capped)
+        w_off = weekends - int(dp.new_weekend_after_off[day] and capped)
+        before_minutes = self._minutes_before(minutes, g)
+        if day == 0:
+            fits = run == self.first_run and w_off == 0 and 0 in before_minutes
+            return [(_OFF, dp.off_runs - 1, 0, 0)] if fits else []
+        may_follow = [u for u in range(len(dp.classes)) if not dp.class_forbidden[u, c]]
+        runs_before = []
+        if run == self.first_run:
+            runs_before.append(run)
+        elif run > 0:
+            runs_before.append(run - 1)
+        if run == dp.runs - 1 and dp.max_run is None:
+            runs_before.append(run)
+        sources: list[State] = []
+        for m in before_minutes:
+            if w_work >= 0:
+                sources += [(_WORK, u, r, w_work, m) for r in runs_before for u in may_follow]
+            if run == 0 and w_off >= 0:
+                sources.append((_OFF, dp.off_runs - 1, w_off, m))
+        return sources
+
+    def _minutes_before(self, minutes: int, g: int) -> list[int]:
+        dp = self.dp
+        before = minutes - dp.lengths[g]
+        if dp.saturating and minutes == dp.minute_states - 1:
+            return list(range(max(0, before), dp.minute_states))
+        return [before] if before >= 0 else []
+
+    def _before_off(self, day: int, state: State) -> State:
+        dp = self.dp
+        _, run, weekends, minutes = state
+        value = self._value(day, state)
+        sources: list[State] = []
+        if run > 0:
+            sources.append((_OFF, run - 1, weekends, minutes))
+        if run == dp.off_runs - 1:
+            sources.append((_OFF, run, weekends, minutes))
+        if run == 0:
+            ends = np.flatnonzero(self.may_end)
+            for c in range(len(dp.classes)):
+                sources += [(_WORK, c, int(r), weekends, minutes) for r in ends]
+        for before in sources:
+            if _close(self._value(day - 1, before), value):
+                return before
+        raise AssertionError("no way back from a day off")
+
+
+def close(a: float, b: float) -> bool:
+    return _close(a, b)
+
+
+def tolerance(value: float) -> float:
+    return 1e-6 + RELATIVE_TOLERANCE * abs(value) if math.isfinite(value) else 0.0
+
+
+def _close(a: float, b: float) -> bool:
+    return bool(abs(a - b) <= tolerance(b))
