@@ -7,12 +7,14 @@ shift they work, the cover's marginal cost: its under weight while the shift is 
 else its over weight. The program finds the reader's best schedule at those prices in milliseconds,
 so a first roster takes one pass over the readers, and each further pass (a *sweep*) replaces a
 reader's schedule when a cheaper one exists: the objective never rises, and a sweep ends at a
-roster no single reader can improve alone. Curtois-Qu 13 (120 nurses): a first roster in about
-2 s, where solving each nurse's CP-SAT model took 18 s.
+roster no single reader can improve alone. Curtois-Qu 13 (120 nurses): a first roster in about 7 s,
+and after the sweeps 5,866-5,966 at 16 s, where solving each nurse's CP-SAT model in turn took
+18 s for 8,077.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import Counter
@@ -27,6 +29,9 @@ from solver.schedule_dp import ReaderDP
 Schedules = dict[str, frozenset[str]]  # reader id -> shift ids worked
 GAIN_TOLERANCE = 1e-6
 SWEEP_GAIN = 0.02  # of the objective: a sweep gaining less is the last
+# a pass of the program over more states than this takes a second or more: a first roster of 100
+# readers, each priced a few times, would take minutes (Curtois-Qu 21: 14 million, 0.9 s a pass)
+MAX_STATE_VALUES = 5_000_000
 TIE_BREAK = 0.5  # below the least weight of an integer objective: it only breaks ties
 
 
@@ -53,7 +58,7 @@ class BestResponse:
             if deadline is not None and time.perf_counter() > deadline:
                 return None
             program = ReaderDP.of(build_model(one_reader_problem(problem, reader)), reader)
-            if program is None:
+            if program is None or program.state_values > MAX_STATE_VALUES:
                 return None
             programs[reader.id] = program
         return cls(problem, programs)
@@ -92,9 +97,11 @@ class BestResponse:
             total += gap * cover.weight_over if gap > 0 else -gap * cover.weight_under
         return total
 
-    def first_roster(self, should_stop: Callable[[], bool] | None = None) -> Schedules | None:
+    def first_roster(
+        self, should_stop: Callable[[], bool] | None = None, deadline: float = math.inf
+    ) -> Schedules | None:
         """Readers in turn, each at their best against those before; None if a reader has no
-        schedule the program can find (or a stop was asked)."""
+        schedule the program can find (or a stop was asked, or ``deadline`` passed)."""
         staffed: Counter[str] = Counter()
         schedules: Schedules = {}
         # readers who may work the shift and are still to be scheduled
@@ -102,7 +109,7 @@ class BestResponse:
         for program in self.programs.values():
             left.update(shift.id for shift in program.option.values())
         for reader in self.problem.radiologists:
-            if should_stop is not None and should_stop():
+            if (should_stop is not None and should_stop()) or time.perf_counter() > deadline:
                 return None
             program = self.programs[reader.id]
             left.subtract(shift.id for shift in program.option.values())
@@ -157,7 +164,7 @@ def best_response_roster(
     responses = BestResponse.of(problem, deadline=deadline)
     if responses is None:
         return None
-    schedules = responses.first_roster(should_stop)
+    schedules = responses.first_roster(should_stop, deadline)
     if schedules is None:
         return None
     rng = random.Random(seed)

@@ -94,7 +94,8 @@ class ReaderDP:
         self._class_layout()
         self._last_kept: np.ndarray | None = None  # Lagrangian multipliers that kept the caps
         states = len(self.classes) * (self.runs + 1) * self.weekend_states * self.minute_states
-        if states * self.num_days > MAX_STATE_VALUES:
+        self.state_values = states * self.num_days  # one pass's work and memory
+        if self.state_values > MAX_STATE_VALUES:
             raise _Beyond("too many states to keep")
 
     @classmethod
