@@ -49,6 +49,8 @@ MAX_PATIENCE = 32.0
 SMOOTHING = 0.5
 # Schedules kept from one pricing call: the best few by reduced cost.
 SCHEDULES_PER_PRICING = 5
+# Price taken off a shift a reader must work: more than any schedule's cost could gain elsewhere.
+FORCED_PRICE = 1e6
 # Cost per missing reader of a hard cover in the master only (the bound keeps the rule hard):
 # this many times the largest weight of the problem.
 HARD_SLACK_FACTOR = 1000
@@ -136,6 +138,14 @@ class ColumnGeneration:
                 _seed(problem, self.pool, roster)
         self.search = _Search(problem, self.coupling, self.pool, self.started, workers)
         self.rounds = 0
+
+    def release(self) -> None:
+        """Every schedule may enter the master again, and pricing forces no shift (after a dive,
+        solver.shift_dive)."""
+        for reader, columns in self.pool.columns.items():
+            self.master.allow_only(reader, set(range(len(columns))))
+        self.search.forced = {}
+        self.search.priced_at = None
 
     def run(
         self, deadline: float, *, on_progress: Callable[[float, int], None] | None = None
@@ -235,6 +245,9 @@ class _Search:
         # a reader whose pricing neither proved its minimum nor found a schedule gets a longer
         # limit next time (doubled each time, up to MAX_PATIENCE times its share)
         self.patience: dict[str, float] = {r.id: 1.0 for r in problem.radiologists}
+        # shifts a reader must work (a dive's choices): priced far below anything else, and only
+        # schedules working all of them enter the master
+        self.forced: dict[str, frozenset[str]] = {}
 
     def price_round(
         self, duals: list[float], master_duals: list[float], convexity: dict[str, float]
@@ -292,14 +305,15 @@ class _Search:
             share = left * self.lanes / (still + ROUNDS_AHEAD * len(self.readers))
             budget = min(share, MAX_SHARE_SECONDS) * self.patience[reader.id]
             return self.pricers[reader.id].price(
-                self.coupling.shift_prices(reader.id, duals),
+                self._shift_prices(reader.id, duals),
                 self.coupling.weekend_price(reader.id, duals),
                 min(max(budget, MIN_PRICING_SECONDS), MAX_PRICING_SECONDS, left),
                 1,
                 enough=convexity.get(reader.id, -math.inf),
             )
 
-        if self.lanes == 1:
+        # the schedule program holds Python's lock: threads would only take turns
+        if self.lanes == 1 or self.prices_quickly():
             results = [price(position, reader) for position, reader in enumerate(waiting)]
         else:
             with ThreadPoolExecutor(max_workers=self.lanes) as lanes:
@@ -307,6 +321,18 @@ class _Search:
         if any(result is None for result in results):
             return None
         return [result for result in results if result is not None]
+
+    def prices_quickly(self) -> bool:
+        """Every reader priced by the schedule program (solver.schedule_dp), not by CP-SAT."""
+        return bool(self.pricers) and all(
+            pricer.program is not None for pricer in self.pricers.values()
+        )
+
+    def _shift_prices(self, reader: str, duals: list[float]) -> dict[str, float]:
+        prices = self.coupling.shift_prices(reader, duals)
+        for shift_id in self.forced.get(reader, ()):
+            prices[shift_id] = prices.get(shift_id, 0.0) - FORCED_PRICE
+        return prices
 
     def _add_best(
         self,
@@ -325,6 +351,8 @@ class _Search:
             priced.append((cost - convexity[reader], schedule))
         priced.sort(key=lambda item: item[0])
         added = 0
+        forced = self.forced.get(reader, frozenset())
+        priced = [(cost, schedule) for cost, schedule in priced if forced <= schedule.shifts]
         for reduced_cost, schedule in priced[:SCHEDULES_PER_PRICING]:
             if reduced_cost < -REDUCED_COST_TOLERANCE and self.pool.add(reader, schedule):
                 added += 1

@@ -330,6 +330,11 @@ class RestrictedMaster:
                 var.upper_bound = 0.0
         self.artificials[reader].upper_bound = 0.0
 
+    def allow_only(self, reader: str, columns: set[int]) -> None:
+        """Only ``reader``'s schedules numbered in ``columns`` may enter (and those added later)."""
+        for index, var in enumerate(self.columns[reader]):
+            var.upper_bound = math.inf if index in columns else 0.0
+
     def unfix(self, reader: str) -> None:
         """Every schedule of ``reader`` may enter again."""
         for var in self.columns[reader]:

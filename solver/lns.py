@@ -88,7 +88,7 @@ PER_READER_SHARE = 0.3  # of the time, at most, to build the first roster reader
 MIN_SIZE, MAX_SIZE = 0.01, 1.0  # a size of 1 frees everything: a monolithic search, on a budget
 GROW, SHRINK = 1.25, 0.85
 WARM_START_SHARE, WARM_START_CONFLICTS = 0.25, 5_000  # as solver.solve's warm start
-COLUMN_PHASE_SHARE = 0.7  # of the time left after the first roster
+COLUMN_PHASE_SHARE = 0.8  # of the time left after the first roster
 COLUMN_ROUNDS_WANTED = 5  # first rosters' worth of pricing time, or no column phase
 STEP_WORKERS = 2  # the parts are small: more workers than cores only share the cores
 # A step's budget scales with how often steps improve: far from a local optimum nearly every short

@@ -1,0 +1,168 @@
+"""A roster from the column-generation LP by diving on single shifts, pricing again at every step.
+
+The master LP (solver.column_bound) gives each reader a mix of schedules; summed, the mix says how
+much of each shift the reader works (between 0 and 1). A step takes the shifts the LP already
+nearly gives a reader (a share of at least ``SURE``), or else the largest share of a few readers,
+and makes the readers work them: the master keeps only the schedules that do, and pricing looks
+only for such schedules (solver.column_bound's ``forced``). Pricing then runs a few rounds, so
+the LP stays close to the best mix agreeing with every choice so far. Every step's roster of each
+reader's heaviest schedule is a candidate; the dive ends when the LP's mix is a roster, when a
+choice leaves a reader with no schedule, or at the deadline.
+
+Fixing one shift is a far smaller step than fixing a reader's whole schedule (solver.column_dive):
+the others, and the reader's own other days, still adapt. It needs cheap pricing, which the
+schedule program gives (solver.schedule_dp).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from solver.column_bound import ColumnGeneration
+from solver.column_master import ARTIFICIAL_COST
+
+Schedules = dict[str, frozenset[str]]
+
+
+class _HasShifts(Protocol):
+    @property
+    def shifts(self) -> frozenset[str]: ...
+
+
+# a reader's share of a shift from which the shift is theirs without a choice being made
+SURE = 0.9
+# a reader's schedule weight from which it is the reader's own (the LP's mix is integral there)
+INTEGRAL = 1 - 1e-6
+# without sure shifts, a step makes one choice for each of this share of the readers
+CHOICE_SHARE = 0.5
+# a step raising the LP by more than this share of its value (or one unit) is undone, and its
+# surest choice alone taken instead
+STEP_RISE = 0.002
+# pricing rounds after a step, at most (fewer once no reader has a better schedule)
+ROUNDS_PER_STEP = 2
+
+
+@dataclass(frozen=True)
+class ShiftDive:
+    best: Schedules | None  # the best roster of heaviest schedules seen, by ``score``
+    best_score: float
+    lp_value: float  # the master's value at the end
+    steps: int
+    forced: int  # (reader, shift) choices made
+
+
+def shift_dive(
+    generation: ColumnGeneration, deadline: float, score: Callable[[Schedules], float]
+) -> ShiftDive:
+    """Dive until ``deadline``; ``score`` rates each step's roster of heaviest schedules (lower is
+    better, the problem's objective)."""
+    master, pool, search = generation.master, generation.pool, generation.search
+    search.deadline = deadline
+    forced: dict[str, set[str]] = defaultdict(set)
+    steps = 0
+    value = _reprice(generation)
+    best: Schedules | None = None
+    best_score = float("inf")
+    while value is not None and value < ARTIFICIAL_COST and time.perf_counter() < deadline:
+        heaviest, shares = _mix(master.weights(), pool.columns, forced)
+        candidate = score(heaviest)
+        if candidate < best_score:
+            best, best_score = heaviest, candidate
+        if not shares:  # every reader on one schedule: the LP's mix is a roster
+            break
+        chosen = _choices(shares, len(heaviest))
+        _force(generation, forced, chosen, add=True)
+        after = _reprice(generation)
+        rise = max(1.0, STEP_RISE * abs(value))
+        if len(chosen) > 1 and (after is None or after > value + rise):
+            # together the choices cost too much: undo them and take the surest alone
+            _force(generation, forced, chosen, add=False)
+            chosen = chosen[:1]
+            _force(generation, forced, chosen, add=True)
+            after = _reprice(generation)
+        value = after
+        steps += 1
+    search.forced = {}
+    lp_value = value if value is not None else float("inf")
+    return ShiftDive(best, best_score, lp_value, steps, sum(len(s) for s in forced.values()))
+
+
+def _force(
+    generation: ColumnGeneration,
+    forced: dict[str, set[str]],
+    chosen: list[tuple[str, str]],
+    *,
+    add: bool,
+) -> None:
+    """Make (or, ``add`` false, stop making) each reader work their chosen shifts."""
+    pool, master, search = generation.pool, generation.master, generation.search
+    for reader, shift_id in chosen:
+        if add:
+            forced[reader].add(shift_id)
+        else:
+            forced[reader].discard(shift_id)
+    for reader in {reader for reader, _ in chosen}:
+        keep = {i for i, c in enumerate(pool.columns[reader]) if forced[reader] <= c.shifts}
+        master.allow_only(reader, keep)
+    search.forced = {reader: frozenset(shifts) for reader, shifts in forced.items()}
+    search.priced_at = None  # prices proven before no longer hold
+
+
+def _reprice(generation: ColumnGeneration) -> float | None:
+    """Up to ``ROUNDS_PER_STEP`` rounds of pricing at the master's duals; the master's value
+    after, None when time ran out."""
+    master, search, coupling = generation.master, generation.search, generation.coupling
+    for _ in range(ROUNDS_PER_STEP):
+        _, duals, convexity = master.solve()
+        signed = coupling.signed(duals)
+        priced = search.price_round(signed, signed, convexity)
+        if priced is None:
+            return None
+        if priced.infeasible or priced.added == 0:
+            break
+    return master.solve()[0]
+
+
+def _mix(
+    weights: dict[str, list[float]],
+    columns: Mapping[str, Sequence[_HasShifts]],
+    forced: Mapping[str, set[str]],
+) -> tuple[Schedules, list[tuple[float, str, str]]]:
+    """Each reader's heaviest schedule, and (share, reader, shift) for the shifts of readers the
+    LP still mixes, not yet forced."""
+    heaviest: Schedules = {}
+    shares: list[tuple[float, str, str]] = []
+    for reader, reader_weights in weights.items():
+        if not reader_weights:
+            continue
+        best = max(range(len(reader_weights)), key=reader_weights.__getitem__)
+        heaviest[reader] = columns[reader][best].shifts
+        if reader_weights[best] >= INTEGRAL:
+            continue
+        share: dict[str, float] = defaultdict(float)
+        for weight, column in zip(reader_weights, columns[reader], strict=True):
+            for shift_id in column.shifts:
+                share[shift_id] += weight
+        done = forced.get(reader, set())
+        shares += [(w, reader, s) for s, w in share.items() if s not in done]
+    return heaviest, shares
+
+
+def _choices(shares: list[tuple[float, str, str]], readers: int) -> list[tuple[str, str]]:
+    shares = sorted(shares, reverse=True)
+    chosen = [(reader, s) for w, reader, s in shares if w >= SURE]
+    if chosen:
+        return chosen
+    wanted = max(1, round(CHOICE_SHARE * readers))
+    taken: set[str] = set()
+    for _, reader, shift_id in shares:
+        if reader not in taken:
+            taken.add(reader)
+            chosen.append((reader, shift_id))
+            if len(taken) >= wanted:
+                break
+    return chosen

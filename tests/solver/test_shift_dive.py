@@ -1,0 +1,69 @@
+"""Diving shift by shift in the column-generation LP: a valid roster, scored as the validator
+scores it and never below the bound, and a master free again after the dive."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+from scheduler.benchmarks.curtois import read_instance
+from scheduler.benchmarks.mapping import to_problem
+from solver.column_bound import ColumnGeneration
+from solver.column_phase import lp_guided_roster
+from solver.roster import Roster
+from solver.shift_dive import _choices, shift_dive
+from solver.validate import validate
+
+CURTOIS = Path(__file__).parents[1] / "fixtures" / "curtois"
+
+
+def test_dive_reaches_a_valid_roster_no_better_than_the_bound():
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    generation = ColumnGeneration(p)
+    generated = generation.run(time.perf_counter() + 20)
+    assert generation.search.prices_quickly()
+    scored: list[float] = []
+
+    def objective(schedules: dict[str, frozenset[str]]) -> float:
+        scored.append(validate(p, Roster.from_schedules(schedules)).objective)
+        return scored[-1]
+
+    dived = shift_dive(generation, time.perf_counter() + 30, objective)
+    assert dived.best is not None
+    report = validate(p, Roster.from_schedules(dived.best))
+    assert report.messages() == []
+    assert report.objective == dived.best_score == min(scored)
+    assert dived.best_score >= math.ceil(generated.bound - 1e-6)
+    assert generation.search.forced == {}
+
+
+def test_release_lets_every_schedule_enter_again():
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    generation = ColumnGeneration(p)
+    generation.run(time.perf_counter() + 20)
+    reader = p.radiologists[0].id
+    generation.master.allow_only(reader, set())
+    generation.search.forced = {reader: frozenset({"x"})}
+    generation.release()
+    assert generation.search.forced == {}
+    assert all(var.upper_bound == math.inf for var in generation.master.columns[reader])
+
+
+def test_sure_shares_are_all_chosen_else_one_per_reader():
+    sure = [(0.95, "a", "D1"), (0.92, "b", "D2"), (0.5, "c", "D3")]
+    assert _choices(sure, readers=3) == [("a", "D1"), ("b", "D2")]
+    unsure = [(0.6, "a", "D1"), (0.7, "a", "D2"), (0.5, "b", "D3"), (0.4, "c", "D4")]
+    # half of four readers: the largest share of a, then of b
+    assert _choices(unsure, readers=4) == [("a", "D2"), ("b", "D3")]
+
+
+def test_column_phase_gives_a_valid_roster_and_a_bound_below_it():
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    phase = lp_guided_roster(p, Roster(), 30)
+    assert phase.chosen is not None
+    report = validate(p, phase.chosen.roster)
+    assert report.messages() == []
+    assert report.objective == phase.chosen.objective
+    assert phase.bound <= phase.chosen.objective
+    assert phase.bound <= 607  # the proven optimum
