@@ -5,14 +5,16 @@ unknown. Here each reader's decisions are one convex combination of their comple
 (*columns*: a set of shift ids meeting all the reader's own hard rules, with the reader's own
 penalties as cost), and only the cross-reader terms (headcount and reading cover, urgent floors,
 fairness spreads) stay as rows of a master LP (solver.column_master). Each round solves the master
-over the columns found so far (GLOP), prices every reader against its duals with the reader's own
-CP-SAT model (solver.column_pricing), and adds the schedules of negative reduced cost.
+over the columns found so far (GLOP), prices every reader against its duals (solver.column_pricing:
+the schedule program, or the reader's own CP-SAT model), and adds the schedules of negative reduced
+cost.
 
 The bound of a round is the Lagrangian of the coupling rows at the master's duals:
 ``constant(duals) + sum over readers of a proven lower bound of their least priced cost``. It is
-valid in every round, converged or not and whatever the pricing time limits, because it uses
-CP-SAT's proven bound of each pricing model, never the schedule it found. Every objective term is a
-nonnegative integer, so 0 is a bound before any round, and ``ceil(bound)`` is one too.
+valid in every round, converged or not and whatever the pricing time limits, because it uses a
+proven bound of each reader's least priced cost (the program's relaxation, or CP-SAT's bound), never
+the schedule found. Every objective term is a nonnegative integer, so 0 is a bound before any round,
+and ``ceil(bound)`` is one too.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ MAX_PATIENCE = 32.0
 SMOOTHING = 0.5
 # Schedules kept from one pricing call: the best few by reduced cost.
 SCHEDULES_PER_PRICING = 5
+# Share of a round's pricing calls CP-SAT may search while pricing still counts as quick.
+QUICK_SEARCHED_SHARE = 0.1
 # Price taken off a shift a reader must work: more than any schedule's cost could gain elsewhere.
 FORCED_PRICE = 1e6
 # Cost per missing reader of a hard cover in the master only (the bound keeps the rule hard):
@@ -245,6 +249,7 @@ class _Search:
         # a reader whose pricing neither proved its minimum nor found a schedule gets a longer
         # limit next time (doubled each time, up to MAX_PATIENCE times its share)
         self.patience: dict[str, float] = {r.id: 1.0 for r in problem.radiologists}
+        self.searched_share = 0.0  # of the last round's pricing calls, searched by CP-SAT
         # shifts a reader must work (a dive's choices): priced far below anything else, and only
         # schedules working all of them enter the master
         self.forced: dict[str, frozenset[str]] = {}
@@ -267,6 +272,9 @@ class _Search:
         if results is None:
             return None
         added, all_proven = 0, True
+        if results:  # averaged over the last rounds: one round's share swings (0-0.19 on 17)
+            share = sum(r.searched for r in results) / len(results)
+            self.searched_share = (self.searched_share + share) / 2
         for reader, result in zip(waiting, results, strict=True):
             if result.infeasible:
                 return _Round(math.inf, 0, True, infeasible=True)
@@ -323,9 +331,14 @@ class _Search:
         return [result for result in results if result is not None]
 
     def prices_quickly(self) -> bool:
-        """Every reader priced by the schedule program (solver.schedule_dp), not by CP-SAT."""
-        return bool(self.pricers) and all(
-            pricer.program is not None for pricer in self.pricers.values()
+        """Every reader priced by the schedule program (solver.schedule_dp), CP-SAT searching for
+        few of them in the last round (count caps the program's multipliers could not meet: a
+        quarter to a half of the calls on Curtois-Qu 15, where the dive shift by shift then ran
+        out of time and CP-SAT's calls want their threads)."""
+        return (
+            bool(self.pricers)
+            and all(pricer.program is not None for pricer in self.pricers.values())
+            and self.searched_share <= QUICK_SEARCHED_SHARE
         )
 
     def _shift_prices(self, reader: str, duals: list[float]) -> dict[str, float]:

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 PRICING_SHARE = 0.6  # of the phase's time; then the dive, then the search around its readers
 DIVE_SHARE = 0.15
+# of the time left after pricing, for the dive shift by shift; the dive by readers and its search
+# get what it leaves when it has not reached a roster (Curtois-Qu 17 needs 10-16 s of 18)
+SHIFT_DIVE_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -61,28 +64,37 @@ def lp_guided_roster(
     generation = ColumnGeneration(problem, start=start, workers=workers)
     generated = generation.run(time.perf_counter() + seconds * PRICING_SHARE)
     bound = float(math.ceil(generated.bound - 1e-6)) if generated.bound > 0 else 0.0
+    by_shift = None
     if generation.search.prices_quickly():
         # pricing in milliseconds: dive shift by shift, pricing all along (solver.shift_dive)
-        by_shift = _shift_dive(problem, generation, deadline)
-        if by_shift is not None and bound < by_shift.objective and not generated.converged:
-            # time the dive left: more pricing, for a bound that may prove its roster optimal
-            generation.release()
-            generated = generation.run(deadline)
-            bound = max(bound, float(math.ceil(generated.bound - 1e-6)))
-        return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0)
-    dived = dive(generation, time.perf_counter() + seconds * DIVE_SHARE)
+        now = time.perf_counter()
+        by_shift, complete = _shift_dive(
+            problem, generation, now + (deadline - now) * SHIFT_DIVE_SHARE
+        )
+        generation.release()
+        if complete and by_shift is not None:
+            if bound < by_shift.objective and not generated.converged:
+                # time the dive left: more pricing, for a bound that may prove its roster optimal
+                generated = generation.run(deadline)
+                bound = max(bound, float(math.ceil(generated.bound - 1e-6)))
+            return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0)
+        # out of time before the LP's mix was a roster (Curtois-Qu 15 and 19): dive by readers
+    dived = dive(generation, min(deadline, time.perf_counter() + seconds * DIVE_SHARE))
     left = deadline - time.perf_counter()
     chosen = None
     if left > 0 and not (should_stop is not None and should_stop()):
         hint = Roster.from_schedules(dived.heaviest)
         fixed = {reader: [schedule] for reader, schedule in dived.fixed.items()}
         chosen = choose_schedules(problem, fixed, left, workers=workers, seed=seed, hint=hint)
-    return ColumnPhase(chosen, bound, generated.iterations, generated.converged, len(dived.fixed))
+    if by_shift is not None and (chosen is None or by_shift.objective < chosen.objective):
+        chosen = by_shift
+    return ColumnPhase(chosen, bound, generation.rounds, generated.converged, len(dived.fixed))
 
 
 def _shift_dive(
     problem: Problem, generation: ColumnGeneration, deadline: float
-) -> ChosenRoster | None:
+) -> tuple[ChosenRoster | None, bool]:
+    """The dive's best roster (None if it found no valid one) and whether it was complete."""
     from solver.shift_dive import shift_dive
 
     def objective(schedules: dict[str, frozenset[str]]) -> float:
@@ -90,15 +102,16 @@ def _shift_dive(
 
     dived = shift_dive(generation, deadline, objective)
     if dived.best is None:
-        return None
+        return None, dived.complete
     roster = Roster.from_schedules(dived.best)
     report = validate(problem, roster)
     if not report.ok:
-        return None
-    return ChosenRoster(
+        return None, dived.complete
+    chosen = ChosenRoster(
         roster=roster,
         objective=report.objective,
         breakdown=report.breakdown,
         restricted_bound=0.0,
         proven_best_among_schedules=False,
     )
+    return chosen, dived.complete

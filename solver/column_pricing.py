@@ -7,6 +7,10 @@ allows meets all of the reader's own hard rules and its objective is the reader'
 Pricing adds the dual prices of the shifts and weekends worked. CP-SAT wants integer coefficients:
 prices are scaled and rounded, and the bound CP-SAT proves is turned back into a bound of the true
 (float) minimum by subtracting the largest error the rounding can make.
+
+Where the schedule program (solver.schedule_dp) models the reader, it answers first, in
+milliseconds; CP-SAT searches only when the program can neither prove its schedule the cheapest
+nor find one worth adding to the master (a count cap its multipliers could not meet exactly).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class PricingResult:
     schedules: tuple[Schedule, ...]
     proven: bool
     infeasible: bool = False
+    searched: bool = True  # CP-SAT searched (the schedule program alone did not answer)
 
 
 class _Collector(cp_model.CpSolverSolutionCallback):
@@ -108,7 +113,9 @@ class ReaderPricing:
             answer.exact or answer.schedule.priced_cost < enough - REDUCED_COST_TOLERANCE
         ):
             schedule = Schedule(answer.schedule.shifts, answer.schedule.own_cost)
-            return PricingResult(answer.lower_bound, (schedule,), proven=answer.exact)
+            return PricingResult(
+                answer.lower_bound, (schedule,), proven=answer.exact, searched=False
+            )
         if answer.schedule is not None:
             self.hint(answer.schedule.shifts)
         searched = self._search(shift_prices, weekend_price, seconds, workers)

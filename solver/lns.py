@@ -13,7 +13,9 @@ out of time; on a small problem the parts grow to the whole. The ``whole`` kind 
 a full portfolio search from the current roster, which also tightens the bound.
 
 The first roster comes from ``start`` when given, else from the readers solved one by one when no
-hard rule couples them (solver.per_reader), else from the monolithic search's first roster. On
+hard rule couples them (by best responses, solver.best_response, where the schedule program models
+every reader; else each reader's CP-SAT model, solver.per_reader), else from the monolithic
+search's first roster. On
 models below ``MONOLITHIC_MAX_DECISIONS`` decisions, a monolithic search from the first roster
 gives the lower bound reported with the result, and often a better roster: it runs
 ``MONOLITHIC_SHARE`` of the time, then on while it still gains ``STALL_GAIN`` of the objective per

@@ -50,6 +50,7 @@ ROUNDS_PER_STEP = 2
 class ShiftDive:
     best: Schedules | None  # the best roster of heaviest schedules seen, by ``score``
     best_score: float
+    complete: bool  # the dive ended at an LP whose mix is a roster (not out of time)
     lp_value: float  # the master's value at the end
     steps: int
     forced: int  # (reader, shift) choices made
@@ -67,12 +68,14 @@ def shift_dive(
     value = _reprice(generation)
     best: Schedules | None = None
     best_score = float("inf")
+    complete = False
     while value is not None and value < ARTIFICIAL_COST and time.perf_counter() < deadline:
         heaviest, shares = _mix(master.weights(), pool.columns, forced)
         candidate = score(heaviest)
         if candidate < best_score:
             best, best_score = heaviest, candidate
         if not shares:  # every reader on one schedule: the LP's mix is a roster
+            complete = True
             break
         chosen = _choices(shares, len(heaviest))
         _force(generation, forced, chosen, add=True)
@@ -88,7 +91,8 @@ def shift_dive(
         steps += 1
     search.forced = {}
     lp_value = value if value is not None else float("inf")
-    return ShiftDive(best, best_score, lp_value, steps, sum(len(s) for s in forced.values()))
+    forced_count = sum(len(s) for s in forced.values())
+    return ShiftDive(best, best_score, complete, lp_value, steps, forced_count)
 
 
 def _force(

@@ -30,7 +30,7 @@ def test_dive_reaches_a_valid_roster_no_better_than_the_bound():
         return scored[-1]
 
     dived = shift_dive(generation, time.perf_counter() + 30, objective)
-    assert dived.best is not None
+    assert dived.best is not None and dived.complete
     report = validate(p, Roster.from_schedules(dived.best))
     assert report.messages() == []
     assert report.objective == dived.best_score == min(scored)
@@ -67,3 +67,12 @@ def test_column_phase_gives_a_valid_roster_and_a_bound_below_it():
     assert report.objective == phase.chosen.objective
     assert phase.bound <= phase.chosen.objective
     assert phase.bound <= 607  # the proven optimum
+
+
+def test_pricing_is_not_quick_while_cp_sat_searches_often():
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    generation = ColumnGeneration(p)
+    generation.run(time.perf_counter() + 20)
+    assert generation.search.prices_quickly()
+    generation.search.searched_share = 0.5  # half the calls of late rounds searched by CP-SAT
+    assert not generation.search.prices_quickly()
