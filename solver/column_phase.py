@@ -55,8 +55,10 @@ def lp_guided_roster(
     seed: int = 0,
     should_stop: Callable[[], bool] | None = None,
 ) -> ColumnPhase:
-    """Column generation from ``start`` for ``seconds * PRICING_SHARE`` (less when it converges),
-    a dive fixing readers while the LP allows, then a search of the rest in the time left."""
+    """Column generation from ``start`` for ``seconds * PRICING_SHARE`` (less when it converges);
+    when pricing is quick, a dive shift by shift; else, or when that dive has not reached a roster
+    in its time, a dive fixing readers while the LP allows, then a search of the rest in the time
+    left (the better of both rosters is kept)."""
     from solver.column_bound import ColumnGeneration  # noqa: F811 heavy: loaded when asked for
     from solver.column_dive import dive
 
@@ -78,7 +80,7 @@ def lp_guided_roster(
                 generated = generation.run(deadline)
                 bound = max(bound, float(math.ceil(generated.bound - 1e-6)))
             return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0)
-        # out of time before the LP's mix was a roster (Curtois-Qu 15 and 19): dive by readers
+        # out of time before the LP's mix was a roster: dive by readers
     dived = dive(generation, min(deadline, time.perf_counter() + seconds * DIVE_SHARE))
     left = deadline - time.perf_counter()
     chosen = None
