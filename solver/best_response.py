@@ -31,7 +31,7 @@ GAIN_TOLERANCE = 1e-6
 SWEEP_GAIN = 0.02  # of the objective: a sweep gaining less is the last
 # a pass of the program over more states than this takes a second or more: a first roster of 100
 # readers, each priced a few times, would take minutes (Curtois-Qu 21: 14 million, 0.9 s a pass)
-MAX_STATE_VALUES = 5_000_000
+MAX_CHEAP_PASS_STATES = 5_000_000
 TIE_BREAK = 0.5  # below the least weight of an integer objective: it only breaks ties
 
 
@@ -58,7 +58,7 @@ class BestResponse:
             if deadline is not None and time.perf_counter() > deadline:
                 return None
             program = ReaderDP.of(build_model(one_reader_problem(problem, reader)), reader)
-            if program is None or program.state_values > MAX_STATE_VALUES:
+            if program is None or program.state_values > MAX_CHEAP_PASS_STATES:
                 return None
             programs[reader.id] = program
         return cls(problem, programs)

@@ -91,6 +91,11 @@ class ReaderDP:
         self._weekend_layout()
         self.forbidden = self._forbidden_pairs(problem)
         self.count_caps = self._count_caps()
+        # cap_masks[i, day, t]: option (day, t) counts toward cap i (a multiplier charges it)
+        self.cap_masks = np.zeros((len(self.count_caps), self.num_days, len(self.templates)))
+        for i, cap in enumerate(self.count_caps):
+            for day, t in cap.options:
+                self.cap_masks[i, day, t] = 1.0
         self._class_layout()
         self._last_kept: np.ndarray | None = None  # Lagrangian multipliers that kept the caps
         states = len(self.classes) * (self.runs + 1) * self.weekend_states * self.minute_states
@@ -230,21 +235,23 @@ class ReaderDP:
     def best(self, shift_prices: Mapping[str, float], weekend_price: float = 0.0) -> DpResult:
         """The least own cost plus ``shift_prices`` of the shifts worked plus ``weekend_price``
         per weekend worked."""
-        base = {
-            key: self.own_coefficient.get(shift.id, 0.0) + shift_prices.get(shift.id, 0.0)
-            for key, shift in self.option.items()
-        }
+        # each (day, template) option's cost, inf where none: built once, charged per round
+        base = np.full((self.num_days, len(self.templates)), np.inf)
+        for (day, t), shift in self.option.items():
+            base[day, t] = self.own_coefficient.get(shift.id, 0.0) + shift_prices.get(shift.id, 0.0)
         # multipliers grow until the schedule keeps the caps, then are bisected between the
         # last that broke them and the last that kept them: the least multipliers that keep the
         # caps tend to give the cheapest schedule that keeps them
         broke = np.zeros(len(self.count_caps))
         kept: np.ndarray | None = None
         multipliers = broke.copy()
-        step = max(1.0, max((abs(c) for c in base.values()), default=1.0) / 4)
+        finite = np.abs(base[np.isfinite(base)])
+        step = max(1.0, (finite.max() if finite.size else 1.0) / 4)
         lower_bound, best = -math.inf, None
         bisections = 0
         for _ in range(LAGRANGIAN_ROUNDS):
-            found = self._solve(self._charged(base, multipliers), weekend_price)
+            charged_costs = base + np.tensordot(multipliers, self.cap_masks, axes=1)
+            found = ForwardPass(self, charged_costs, weekend_price).run()
             if found is None:
                 return DpResult(math.inf, None)
             value, keys = found
@@ -275,16 +282,6 @@ class ReaderDP:
             self._last_kept = kept
         return DpResult(lower_bound, best)
 
-    def _charged(
-        self, base: dict[tuple[int, int], float], multipliers: np.ndarray
-    ) -> dict[tuple[int, int], float]:
-        costs = dict(base)
-        for cap, multiplier in zip(self.count_caps, multipliers, strict=True):
-            if multiplier:
-                for key in cap.options & costs.keys():
-                    costs[key] += float(multiplier)
-        return costs
-
     def _schedule(
         self, keys: frozenset[tuple[int, int]], prices: Mapping[str, float], weekend_price: float
     ) -> DpSchedule:
@@ -293,16 +290,6 @@ class ReaderDP:
         weekends = self.problem.weekends_worked(day for day, _ in keys)
         priced = own + sum(prices.get(s, 0.0) for s in ids) + weekend_price * weekends
         return DpSchedule(ids, own, priced)
-
-    def _solve(
-        self, costs: dict[tuple[int, int], float], weekend_price: float
-    ) -> tuple[float, frozenset[tuple[int, int]]] | None:
-        """The least sum of ``costs`` (and weekend prices) over the schedules the state rules
-        allow, and the options it works; None when no schedule meets them."""
-        cost_matrix = np.full((self.num_days, len(self.templates)), np.inf)
-        for (day, t), cost in costs.items():
-            cost_matrix[day, t] = cost
-        return ForwardPass(self, cost_matrix, weekend_price).run()
 
 
 class _Beyond(Exception):

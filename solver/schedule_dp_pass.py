@@ -190,7 +190,7 @@ class ForwardPass:
                 )[day]
                 extra = self.weekend_price if new_weekend else 0.0
                 start = 0.0 if day == 0 else self._value(day - 1, before)
-                if _close(start + cost + extra, value):
+                if close(start + cost + extra, value):
                     return template, before
         raise AssertionError("no way back from a worked day")  # the pass found one
 
@@ -244,18 +244,14 @@ class ForwardPass:
             for c in range(len(dp.classes)):
                 sources += [(_WORK, c, int(r), weekends, minutes) for r in ends]
         for before in sources:
-            if _close(self._value(day - 1, before), value):
+            if close(self._value(day - 1, before), value):
                 return before
         raise AssertionError("no way back from a day off")
-
-
-def close(a: float, b: float) -> bool:
-    return _close(a, b)
 
 
 def tolerance(value: float) -> float:
     return 1e-6 + RELATIVE_TOLERANCE * abs(value) if math.isfinite(value) else 0.0
 
 
-def _close(a: float, b: float) -> bool:
+def close(a: float, b: float) -> bool:
     return bool(abs(a - b) <= tolerance(b))
