@@ -253,6 +253,8 @@ class _Search:
         # shifts a reader must work (a dive's choices): priced far below anything else, and only
         # schedules working all of them enter the master
         self.forced: dict[str, frozenset[str]] = {}
+        # the schedule program's schedules are answer enough, proven or not (during a dive)
+        self.heuristic = False
 
     def price_round(
         self, duals: list[float], master_duals: list[float], convexity: dict[str, float]
@@ -318,10 +320,11 @@ class _Search:
                 min(max(budget, MIN_PRICING_SECONDS), MAX_PRICING_SECONDS, left),
                 1,
                 enough=convexity.get(reader.id, -math.inf),
+                heuristic=self.heuristic,
             )
 
         # the schedule program holds Python's lock: threads would only take turns
-        if self.lanes == 1 or self.prices_quickly():
+        if self.lanes == 1 or self.heuristic or self.prices_quickly():
             results = [price(position, reader) for position, reader in enumerate(waiting)]
         else:
             with ThreadPoolExecutor(max_workers=self.lanes) as lanes:
@@ -330,16 +333,15 @@ class _Search:
             return None
         return [result for result in results if result is not None]
 
+    def programmed(self) -> bool:
+        """Every reader priced by the schedule program (solver.schedule_dp)."""
+        return bool(self.pricers) and all(p.program is not None for p in self.pricers.values())
+
     def prices_quickly(self) -> bool:
-        """Every reader priced by the schedule program (solver.schedule_dp), CP-SAT searching for
-        few of them in the last round (count caps the program's multipliers could not meet: a
-        quarter to a half of the calls on Curtois-Qu 15, where the dive shift by shift then ran
-        out of time and CP-SAT's calls want their threads)."""
-        return (
-            bool(self.pricers)
-            and all(pricer.program is not None for pricer in self.pricers.values())
-            and self.searched_share <= QUICK_SEARCHED_SHARE
-        )
+        """Every reader priced by the schedule program, CP-SAT searching for few of them in the
+        last rounds (count caps the program could not settle: a half or more of the calls on
+        Curtois-Qu 15 as its bound converges); CP-SAT's calls then want their threads."""
+        return self.programmed() and self.searched_share <= QUICK_SEARCHED_SHARE
 
     def _shift_prices(self, reader: str, duals: list[float]) -> dict[str, float]:
         prices = self.coupling.shift_prices(reader, duals)

@@ -101,21 +101,30 @@ class ReaderPricing:
         workers: int,
         *,
         enough: float = -math.inf,
+        heuristic: bool = False,
     ) -> PricingResult:
         """Least own cost + sum of prices of the shifts worked + weekend_price per weekend worked:
         by the dynamic program when it models the reader and proves its answer, or finds a
         schedule below ``enough`` (a column worth adding; the search can prove the least later),
-        else searched by CP-SAT for ``seconds`` from the program's schedule."""
+        else searched by CP-SAT for ``seconds`` from the program's schedule. ``heuristic``: any
+        schedule the program found is answer enough (a dive wants columns, not proofs)."""
         if self.program is None:
             return self._search(shift_prices, weekend_price, seconds, workers)
-        answer = self.program.best(shift_prices, weekend_price)
+        if heuristic:
+            answer = self.program.best(shift_prices, weekend_price, first_kept=True)
+        else:
+            answer = self.program.best(shift_prices, weekend_price, enough=enough)
+        # proven: the least is known, or no schedule is worth adding (all the question asks)
+        proven = answer.exact or (
+            math.isfinite(enough) and answer.lower_bound >= enough - REDUCED_COST_TOLERANCE
+        )
         if answer.schedule is not None and (
-            answer.exact or answer.schedule.priced_cost < enough - REDUCED_COST_TOLERANCE
+            proven or heuristic or answer.schedule.priced_cost < enough - REDUCED_COST_TOLERANCE
         ):
             schedule = Schedule(answer.schedule.shifts, answer.schedule.own_cost)
-            return PricingResult(
-                answer.lower_bound, (schedule,), proven=answer.exact, searched=False
-            )
+            return PricingResult(answer.lower_bound, (schedule,), proven=proven, searched=False)
+        if answer.schedule is None and math.isinf(answer.lower_bound):
+            return PricingResult(math.inf, (), proven=True, infeasible=True, searched=False)
         if answer.schedule is not None:
             self.hint(answer.schedule.shifts)
         searched = self._search(shift_prices, weekend_price, seconds, workers)

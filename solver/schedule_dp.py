@@ -28,9 +28,14 @@ from ortools.sat.python import cp_model_helper
 from solver.model import RosterModel
 from solver.problem import Problem, Radiologist, Shift
 from solver.schedule_dp_pass import ForwardPass, close, tolerance
+from solver.schedule_dp_search import CapSearch
 
 LAGRANGIAN_ROUNDS = 12
 BISECTIONS = 3  # once multipliers keep the caps: each halves the interval to the least that do
+# Subgradient steps raising the Lagrangian bound before a gap is searched, and the share of
+# Polyak's step taken (below 1: the target is an upper end, the true least may lie well below)
+ASCENT_STEPS = 8
+ASCENT_STEP = 0.5
 MAX_STATE_VALUES = 30_000_000  # stored for the way back: days x states (about 240 MB of floats)
 
 
@@ -232,9 +237,21 @@ class ReaderDP:
 
     # -- pricing ----------------------------------------------------------------------------
 
-    def best(self, shift_prices: Mapping[str, float], weekend_price: float = 0.0) -> DpResult:
+    def best(
+        self,
+        shift_prices: Mapping[str, float],
+        weekend_price: float = 0.0,
+        *,
+        enough: float | None = None,
+        first_kept: bool = False,
+    ) -> DpResult:
         """The least own cost plus ``shift_prices`` of the shifts worked plus ``weekend_price``
-        per weekend worked."""
+        per weekend worked. ``enough``: a schedule below it is answer enough (pricing's
+        convexity dual), ``math.inf`` asks for the least itself; a gap the multipliers leave
+        (between their bound and their best schedule) is then searched
+        (solver.schedule_dp_search), and the answer is exact, or its lower bound at least
+        ``enough``, unless the search gave up. ``first_kept``: the first schedule that keeps the
+        caps will do (quick, not the least)."""
         # each (day, template) option's cost, inf where none: built once, charged per round
         base = np.full((self.num_days, len(self.templates)), np.inf)
         for (day, t), shift in self.option.items():
@@ -248,22 +265,26 @@ class ReaderDP:
         finite = np.abs(base[np.isfinite(base)])
         step = max(1.0, (finite.max() if finite.size else 1.0) / 4)
         lower_bound, best = -math.inf, None
+        tightest: tuple[ForwardPass, np.ndarray] | None = None  # the pass of the best bound
         bisections = 0
         for _ in range(LAGRANGIAN_ROUNDS):
             charged_costs = base + np.tensordot(multipliers, self.cap_masks, axes=1)
-            found = ForwardPass(self, charged_costs, weekend_price).run()
+            forward = ForwardPass(self, charged_costs, weekend_price)
+            found = forward.run()
             if found is None:
                 return DpResult(math.inf, None)
             value, keys = found
             # any schedule keeping the caps is charged no more than multipliers x caps
             charged = float(multipliers @ np.array([c.cap for c in self.count_caps], dtype=float))
-            lower_bound = max(lower_bound, self.own_constant + value - charged)
+            if self.own_constant + value - charged > lower_bound:
+                lower_bound = self.own_constant + value - charged
+                tightest = (forward, multipliers)
             excess = np.array([len(keys & cap.options) - cap.cap for cap in self.count_caps])
             if (excess <= 0).all():
                 schedule = self._schedule(keys, shift_prices, weekend_price)
                 if best is None or schedule.priced_cost < best.priced_cost:
                     best = schedule
-                if not multipliers.any() or close(best.priced_cost, lower_bound):
+                if first_kept or not multipliers.any() or close(best.priced_cost, lower_bound):
                     break
                 kept = multipliers
             else:
@@ -280,7 +301,70 @@ class ReaderDP:
                 break
         if kept is not None:
             self._last_kept = kept
+        incumbent = math.inf if best is None else best.priced_cost
+        if (
+            enough is not None
+            and tightest is not None
+            and not close(incumbent, lower_bound)
+            and lower_bound < enough
+            and not (incumbent < enough < math.inf)  # a schedule below enough answers
+        ):
+            # the multipliers left a gap that decides the answer: search it, counts in the state,
+            # from the best bound the multipliers can give
+            lower_bound, tightest = self._ascend(
+                base, weekend_price, lower_bound, tightest, min(incumbent, enough)
+            )
+            search = CapSearch(self, tightest[0], base, tightest[1], weekend_price)
+            result = search.run(min(incumbent, enough))
+            if result.keys is not None:
+                best = self._schedule(result.keys, shift_prices, weekend_price)
+            lower_bound = max(lower_bound, result.lower_bound)
         return DpResult(lower_bound, best)
+
+    def _ascend(
+        self,
+        base: np.ndarray,
+        weekend_price: float,
+        lower_bound: float,
+        tightest: tuple[ForwardPass, np.ndarray],
+        target: float,
+    ) -> tuple[float, tuple[ForwardPass, np.ndarray]]:
+        """The Lagrangian bound raised by subgradient steps toward ``target`` (Polyak's step:
+        the gap to the target over the squared subgradient), from ``tightest``'s multipliers;
+        the best bound and its pass."""
+        caps = np.array([c.cap for c in self.count_caps], dtype=float)
+        multipliers = tightest[1]
+        counts = self._counts(tightest[0])
+        for _ in range(ASCENT_STEPS):
+            if counts is None or not math.isfinite(target):
+                break
+            subgradient = counts - caps
+            norm = float(subgradient @ subgradient)
+            if norm == 0 or target - lower_bound <= tolerance(target):
+                break
+            step = ASCENT_STEP * (target - lower_bound) / norm
+            multipliers = np.maximum(0.0, multipliers + step * subgradient)
+            forward = ForwardPass(
+                self, base + np.tensordot(multipliers, self.cap_masks, axes=1), weekend_price
+            )
+            found = forward.run()
+            if found is None:
+                break
+            bound = self.own_constant + found[0] - float(multipliers @ caps)
+            counts = self._counts(forward, found[1])
+            if bound > lower_bound:
+                lower_bound, tightest = bound, (forward, multipliers)
+        return lower_bound, tightest
+
+    def _counts(
+        self, forward: ForwardPass, keys: frozenset[tuple[int, int]] | None = None
+    ) -> np.ndarray | None:
+        if keys is None:
+            found = forward.result
+            if found is None:
+                return None
+            keys = found[1]
+        return np.array([len(keys & cap.options) for cap in self.count_caps], dtype=float)
 
     def _schedule(
         self, keys: frozenset[tuple[int, int]], prices: Mapping[str, float], weekend_price: float

@@ -51,6 +51,7 @@ class ForwardPass:
         self.may_end[self.first_run] = True  # exempt from the minimum
         self.work: list[np.ndarray] = []
         self.off: list[np.ndarray] = []
+        self.result: tuple[float, frozenset[tuple[int, int]]] | None = None  # once run
 
     def run(self) -> tuple[float, frozenset[tuple[int, int]]] | None:
         """The least cost and the (day, template) options of a schedule that has it; None when
@@ -70,7 +71,18 @@ class ForwardPass:
         value, state = min(candidates)
         if not math.isfinite(value):
             return None
-        return value, self._back(state)
+        self.result = value, self._back(state)
+        return self.result
+
+    def end_states(self) -> list[tuple[float, State]]:
+        """Every state a whole schedule may end in after the last day, with its least value."""
+        end = self._end_minutes()
+        states: list[tuple[float, State]] = []
+        for kind, values in ((_WORK, self.work[-1]), (_OFF, self.off[-1])):
+            masked = np.where(end, values, np.inf)
+            for index in zip(*np.nonzero(np.isfinite(masked)), strict=True):
+                states.append((float(masked[index]), (kind, *map(int, index))))
+        return states
 
     def _end_minutes(self) -> np.ndarray:
         dp = self.dp
@@ -167,7 +179,7 @@ class ForwardPass:
                 break
         return frozenset(worked)
 
-    def _value(self, day: int, state: State) -> float:
+    def value(self, day: int, state: State) -> float:
         kind, *index = state
         table = self.work if kind == _WORK else self.off
         return float(table[day][tuple(index)])
@@ -177,24 +189,24 @@ class ForwardPass:
         the start, as the off state it is)."""
         dp = self.dp
         _, c, run, weekends, minutes = state
-        value = self._value(day, state)
+        value = self.value(day, state)
         for g in np.flatnonzero(self.workable[:, day]):
             cost = self.class_cost[g, day, c]
             if not math.isfinite(cost):
                 continue
             template = int(self.class_pick[g, day, c])
-            for before in self._sources(day, c, run, weekends, minutes, int(g)):
+            for before in self.sources(day, c, run, weekends, minutes, int(g)):
                 after_off = before[0] == _OFF
                 new_weekend = (
                     dp.new_weekend_after_off if after_off else dp.new_weekend_after_work
                 )[day]
                 extra = self.weekend_price if new_weekend else 0.0
-                start = 0.0 if day == 0 else self._value(day - 1, before)
+                start = 0.0 if day == 0 else self.value(day - 1, before)
                 if close(start + cost + extra, value):
                     return template, before
         raise AssertionError("no way back from a worked day")  # the pass found one
 
-    def _sources(
+    def sources(
         self, day: int, c: int, run: int, weekends: int, minutes: int, g: int
     ) -> list[State]:
         """States the day before from which working class ``c`` (length group ``g``) reaches
@@ -231,9 +243,16 @@ class ForwardPass:
         return [before] if before >= 0 else []
 
     def _before_off(self, day: int, state: State) -> State:
+        value = self.value(day, state)
+        for before in self.off_sources(state):
+            if close(self.value(day - 1, before), value):
+                return before
+        raise AssertionError("no way back from a day off")
+
+    def off_sources(self, state: State) -> list[State]:
+        """States the day before from which a day off reaches the off ``state``."""
         dp = self.dp
         _, run, weekends, minutes = state
-        value = self._value(day, state)
         sources: list[State] = []
         if run > 0:
             sources.append((_OFF, run - 1, weekends, minutes))
@@ -243,10 +262,7 @@ class ForwardPass:
             ends = np.flatnonzero(self.may_end)
             for c in range(len(dp.classes)):
                 sources += [(_WORK, c, int(r), weekends, minutes) for r in ends]
-        for before in sources:
-            if close(self._value(day - 1, before), value):
-                return before
-        raise AssertionError("no way back from a day off")
+        return sources
 
 
 def tolerance(value: float) -> float:

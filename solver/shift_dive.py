@@ -63,6 +63,7 @@ def shift_dive(
     better, the problem's objective)."""
     master, pool, search = generation.master, generation.pool, generation.search
     search.deadline = deadline
+    search.heuristic = True  # the dive wants columns quickly; the bound is priced after it
     forced: dict[str, set[str]] = defaultdict(set)
     steps = 0
     value = _reprice(generation)
@@ -90,6 +91,7 @@ def shift_dive(
         value = after
         steps += 1
     search.forced = {}
+    search.heuristic = False
     lp_value = value if value is not None else float("inf")
     forced_count = sum(len(s) for s in forced.values())
     return ShiftDive(best, best_score, complete, lp_value, steps, forced_count)

@@ -49,11 +49,17 @@ def priced(p: Problem, shifts: frozenset[str], own: float, prices, weekend: floa
 
 
 def assert_agrees_with_cp_sat(p: Problem, r: Radiologist, prices, weekend: float) -> None:
+    """The program's answer, by its multipliers alone and with the gap they leave searched."""
     program = program_of(p, r)
     assert program is not None
-    answer = program.best(prices, weekend)
     searched = cp_sat_least(p, r, prices, weekend)
     assert searched.proven
+    for enough in (None, math.inf):
+        answer = program.best(prices, weekend, enough=enough)
+        assert_answer_agrees(p, r, prices, weekend, answer, searched)
+
+
+def assert_answer_agrees(p, r, prices, weekend, answer, searched) -> None:
     if searched.infeasible:
         assert answer.schedule is None and answer.lower_bound == math.inf
         return

@@ -7,10 +7,14 @@ import math
 import time
 from pathlib import Path
 
+import pytest
+from test_schedule_dp_search import nights_pay_best
+
 from scheduler.benchmarks.curtois import read_instance
 from scheduler.benchmarks.mapping import to_problem
 from solver.column_bound import ColumnGeneration
 from solver.column_phase import lp_guided_roster
+from solver.column_pricing import ReaderPricing
 from solver.roster import Roster
 from solver.shift_dive import _choices, shift_dive
 from solver.validate import validate
@@ -36,6 +40,44 @@ def test_dive_reaches_a_valid_roster_no_better_than_the_bound():
     assert report.objective == dived.best_score == min(scored)
     assert dived.best_score >= math.ceil(generated.bound - 1e-6)
     assert generation.search.forced == {}
+
+
+def test_the_dive_prices_heuristically_and_proves_again_after(monkeypatch):
+    # a dive wants columns, not proofs (solver.column_pricing's heuristic pricing)
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    generation = ColumnGeneration(p)
+    generation.run(time.perf_counter() + 20)
+    seen: list[bool] = []
+    search_type = type(generation.search)
+    original = search_type.price_round
+
+    def recorded(self, *args):
+        seen.append(self.heuristic)
+        return original(self, *args)
+
+    monkeypatch.setattr(search_type, "price_round", recorded)
+
+    def objective(schedules: dict[str, frozenset[str]]) -> float:
+        return validate(p, Roster.from_schedules(schedules)).objective
+
+    dived = shift_dive(generation, time.perf_counter() + 30, objective)
+    assert dived.steps > 0
+    assert seen and all(seen)
+    assert generation.search.heuristic is False
+
+
+def test_heuristic_pricing_takes_the_programs_schedule_without_cp_sat(monkeypatch):
+    p, r, prices = nights_pay_best()
+    pricing = ReaderPricing(p, r)
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("CP-SAT searched")
+
+    monkeypatch.setattr(pricing, "_search", no_search)
+    result = pricing.price(prices, 0.0, 5.0, 1, enough=-200.0, heuristic=True)
+    assert not result.searched and result.schedules
+    with pytest.raises(AssertionError, match="CP-SAT searched"):
+        pricing.price(prices, 0.0, 5.0, 1)  # no threshold, no heuristic: the least is wanted
 
 
 def test_release_lets_every_schedule_enter_again():
