@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from solver.schedule_dp_kernel import forward_tables
+
 if TYPE_CHECKING:
     from solver.schedule_dp import ReaderDP
 
@@ -49,17 +51,30 @@ class ForwardPass:
         self.may_end = np.zeros(dp.runs + 1, dtype=bool)
         self.may_end[max(0, dp.min_run - 1) :] = True
         self.may_end[self.first_run] = True  # exempt from the minimum
-        self.work: list[np.ndarray] = []
-        self.off: list[np.ndarray] = []
+        self.work = np.empty(0)  # [day, class, run, weekends, minutes], once run
+        self.off = np.empty(0)  # [day, rest, weekends, minutes]
         self.result: tuple[float, frozenset[tuple[int, int]]] | None = None  # once run
 
     def run(self) -> tuple[float, frozenset[tuple[int, int]]] | None:
         """The least cost and the (day, template) options of a schedule that has it; None when
         the rules allow no schedule."""
-        for day in range(self.dp.num_days):
-            work, off = self._day(day)
-            self.work.append(work)
-            self.off.append(off)
+        dp = self.dp
+        self.work, self.off = forward_tables(
+            self.class_cost,
+            np.asarray(dp.lengths, dtype=np.int64),
+            dp.class_forbidden,
+            self.may_end,
+            np.asarray(dp.new_weekend_after_work, dtype=np.bool_),
+            np.asarray(dp.new_weekend_after_off, dtype=np.bool_),
+            dp.runs,
+            -1 if dp.max_run is None else dp.max_run,
+            dp.off_runs,
+            dp.weekend_states,
+            dp.minute_states,
+            dp.weekend_cap is not None,
+            dp.saturating,
+            float(self.weekend_price),
+        )
         end = self._end_minutes()
         candidates: list[tuple[float, State]] = []
         for kind, values in ((_WORK, self.work[-1]), (_OFF, self.off[-1])):
@@ -92,76 +107,6 @@ class ForwardPass:
                 (states == dp.minute_states - 1) | (states * dp.unit >= dp.min_minutes)
             )
         return np.asarray(states * dp.unit >= dp.min_minutes)
-
-    def _first_allowed(self, day: int) -> bool:
-        return self.dp.max_run is None or day + 1 <= self.dp.max_run
-
-    def _day(self, day: int) -> tuple[np.ndarray, np.ndarray]:
-        dp = self.dp
-        work = np.full(self.work_shape, np.inf)
-        off = np.full((dp.off_runs, dp.weekend_states, dp.minute_states), np.inf)
-        if day == 0:
-            off[-1, 0, 0] = 0.0
-            if self._first_allowed(0):
-                start = np.full(self.work_shape, np.inf)
-                start[:, self.first_run, 0, 0] = 0.0
-                self._enter(work, start, day, dp.new_weekend_after_off[0])
-            return work, off
-        work_before, off_before = self.work[-1], self.off[-1]
-        ended = work_before[:, self.may_end].min(axis=(0, 1), initial=np.inf)
-        if dp.off_runs == 1:
-            off[0] = np.minimum(ended, off_before[0])
-        else:
-            off[0] = ended
-            off[1:] = off_before[:-1]
-            off[-1] = np.minimum(off[-1], off_before[-1])
-        previous = self._allowed_before(work_before)
-        source = np.full(self.work_shape, np.inf)
-        source[:, 1 : dp.runs] = previous[:, : dp.runs - 1]
-        if dp.max_run is None:
-            np.minimum(source[:, -2], previous[:, -2], out=source[:, -2])
-        if self._first_allowed(day):
-            source[:, -1] = previous[:, -1]
-        after_work, after_off = dp.new_weekend_after_work[day], dp.new_weekend_after_off[day]
-        if after_work == after_off:  # a new run after a rest moves as the others do
-            np.minimum(source[:, 0], off_before[-1], out=source[:, 0])
-            self._enter(work, source, day, after_work)
-        else:
-            self._enter(work, source, day, after_work)
-            rested = np.full(self.work_shape, np.inf)
-            rested[:, 0] = off_before[-1]
-            self._enter(work, rested, day, after_off)
-        return work, off
-
-    def _enter(self, work: np.ndarray, source: np.ndarray, day: int, new_weekend: bool) -> None:
-        """``work`` lowered to ``source`` moved by each length group's minutes (and a weekend
-        when ``new_weekend``), plus the class's cost of that group that day."""
-        dp = self.dp
-        weekends_by = 1 if new_weekend and dp.weekend_cap is not None else 0
-        extra = self.weekend_price if new_weekend else 0.0
-        weekends, minutes = self.work_shape[-2:]
-        if weekends_by >= weekends:
-            return
-        for g in np.flatnonzero(self.workable[:, day]):
-            cost = (self.class_cost[g, day] + extra)[:, None, None, None]
-            length = dp.lengths[g]
-            if length < minutes:
-                target = work[..., weekends_by:, length:]
-                moved = source[..., : weekends - weekends_by, : minutes - length] + cost
-                np.minimum(target, moved, out=target)
-            if dp.saturating and length > 0:
-                # every state that would pass the top minute state lands on it
-                top = source[..., : weekends - weekends_by, max(0, minutes - 1 - length) :]
-                target = work[..., weekends_by:, -1]
-                np.minimum(target, top.min(axis=-1) + cost[..., 0], out=target)
-
-    def _allowed_before(self, before: np.ndarray) -> np.ndarray:
-        """Per class, the least of ``before`` over the classes it may follow."""
-        allowed = np.empty(before.shape)
-        allowed[:] = before.min(axis=0, initial=np.inf)
-        for may_follow, classes in self.dp.restricted:
-            allowed[classes] = before[may_follow].min(axis=0) if may_follow.any() else np.inf
-        return allowed
 
     # -- the way back -----------------------------------------------------------------------
 

@@ -1,0 +1,187 @@
+"""The schedule program's forward pass over the days, compiled (numba): least values by day and
+state. solver.schedule_dp_pass lays out the states and reads the way back; this module only fills
+the tables, in loops that numpy would run as hundreds of small array operations a day (the pass
+is called thousands of times in a column generation, a dive or a sweep of best responses).
+
+Tables: ``work[day, c, r, w, m]`` (worked class ``c`` in run index ``r``, ``w`` weekends and
+``m`` minute units so far) and ``off[day, l, w, m]`` (off in rest index ``l``), as described in
+solver.schedule_dp_pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+INF = np.inf
+
+
+@njit(cache=True)
+def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes arrays and scalars
+    class_cost: np.ndarray,  # [g, day, c]
+    lengths: np.ndarray,  # [g] minute units
+    class_forbidden: np.ndarray,  # [u, c]: class c may not follow class u
+    may_end: np.ndarray,  # [r]: a run of index r may end
+    new_weekend_after_work: np.ndarray,  # [day]
+    new_weekend_after_off: np.ndarray,  # [day]
+    runs: int,
+    max_run: int,  # -1: none
+    off_runs: int,
+    weekend_states: int,
+    minute_states: int,
+    weekends_capped: bool,
+    saturating: bool,
+    weekend_price: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    groups, days, classes = class_cost.shape
+    work = np.full((days, classes, runs + 1, weekend_states, minute_states), INF)
+    off = np.full((days, off_runs, weekend_states, minute_states), INF)
+    source = np.empty((classes, runs + 1, weekend_states, minute_states))
+    rested = np.empty((classes, runs + 1, weekend_states, minute_states))
+    off[0, off_runs - 1, 0, 0] = 0.0
+    if max_run < 0 or 1 <= max_run:
+        source[:] = INF
+        source[:, runs, 0, 0] = 0.0
+        _enter(
+            work[0],
+            source,
+            class_cost,
+            lengths,
+            0,
+            new_weekend_after_off[0],
+            weekends_capped,
+            saturating,
+            weekend_price,
+        )
+    for day in range(1, days):
+        before, off_before = work[day - 1], off[day - 1]
+        today_off = off[day]
+        for w in range(weekend_states):
+            for m in range(minute_states):
+                ended = INF
+                for c in range(classes):
+                    for r in range(runs + 1):
+                        if may_end[r] and before[c, r, w, m] < ended:
+                            ended = before[c, r, w, m]
+                if off_runs == 1:
+                    today_off[0, w, m] = min(ended, off_before[0, w, m])
+                else:
+                    today_off[0, w, m] = ended
+                    for rest in range(1, off_runs):
+                        today_off[rest, w, m] = off_before[rest - 1, w, m]
+                    last = off_runs - 1
+                    today_off[last, w, m] = min(today_off[last, w, m], off_before[last, w, m])
+        # source[c, r]: the least value of a state the day before that may go on to class c in
+        # run index r (previous[c, r - 1], the run one day longer)
+        source[:] = INF
+        first_allowed = max_run < 0 or day + 1 <= max_run
+        for c in range(classes):
+            for u in range(classes):
+                if class_forbidden[u, c]:
+                    continue
+                for r in range(runs + 1):
+                    if r < runs - 1:
+                        target = r + 1
+                    elif r == runs - 1:
+                        if max_run >= 0:
+                            continue  # the longest run allowed goes no further
+                        target = r  # "that many or more"
+                    else:
+                        if not first_allowed:
+                            continue
+                        target = r  # still every day since day 0
+                    for w in range(weekend_states):
+                        for m in range(minute_states):
+                            value = before[u, r, w, m]
+                            if value < source[c, target, w, m]:
+                                source[c, target, w, m] = value
+        after_work, after_off = new_weekend_after_work[day], new_weekend_after_off[day]
+        if after_work == after_off:  # a new run after a rest moves as the others do
+            for c in range(classes):
+                for w in range(weekend_states):
+                    for m in range(minute_states):
+                        rest_value = off_before[off_runs - 1, w, m]
+                        if rest_value < source[c, 0, w, m]:
+                            source[c, 0, w, m] = rest_value
+            _enter(
+                work[day],
+                source,
+                class_cost,
+                lengths,
+                day,
+                after_work,
+                weekends_capped,
+                saturating,
+                weekend_price,
+            )
+        else:
+            _enter(
+                work[day],
+                source,
+                class_cost,
+                lengths,
+                day,
+                after_work,
+                weekends_capped,
+                saturating,
+                weekend_price,
+            )
+            rested[:] = INF
+            for c in range(classes):
+                rested[c, 0] = off_before[off_runs - 1]
+            _enter(
+                work[day],
+                rested,
+                class_cost,
+                lengths,
+                day,
+                after_off,
+                weekends_capped,
+                saturating,
+                weekend_price,
+            )
+    return work, off
+
+
+@njit(cache=True)
+def _enter(  # noqa: PLR0913
+    work: np.ndarray,
+    source: np.ndarray,
+    class_cost: np.ndarray,
+    lengths: np.ndarray,
+    day: int,
+    new_weekend: bool,
+    weekends_capped: bool,
+    saturating: bool,
+    weekend_price: float,
+) -> None:
+    """``work`` lowered to ``source`` moved by each length group's minutes (and a weekend when
+    ``new_weekend``), plus the class's cost of that group that day."""
+    groups = class_cost.shape[0]
+    classes, run_states, weekend_states, minute_states = work.shape
+    weekends_by = 1 if new_weekend and weekends_capped else 0
+    extra = weekend_price if new_weekend else 0.0
+    if weekends_by >= weekend_states:
+        return
+    for g in range(groups):
+        length = lengths[g]
+        for c in range(classes):
+            cost = class_cost[g, day, c]
+            if cost == INF:
+                continue
+            cost += extra
+            for r in range(run_states):
+                for w in range(weekend_states - weekends_by):
+                    row = source[c, r, w]
+                    out = work[c, r, w + weekends_by]
+                    for m in range(minute_states - length):
+                        value = row[m] + cost
+                        if value < out[m + length]:
+                            out[m + length] = value
+                    if saturating and length > 0:
+                        top = INF
+                        for m in range(max(0, minute_states - 1 - length), minute_states):
+                            if row[m] < top:
+                                top = row[m]
+                        if top + cost < out[minute_states - 1]:
+                            out[minute_states - 1] = top + cost
