@@ -86,12 +86,22 @@ class ReaderPricing:
             [p.expr for p in penalties], [p.weight for p in penalties]
         )
         self.program = ReaderDP.of(self.roster_model, reader)
+        self._hinted: frozenset[str] | None = None
 
     def hint(self, shifts: frozenset[str]) -> None:
+        """The schedule CP-SAT starts from when it next searches (set then: most calls end in
+        the program, and a hint per variable per call cost more than the program on Curtois-Qu
+        13)."""
+        self._hinted = shifts
+
+    def _apply_hint(self) -> None:
+        if self._hinted is None:
+            return
         model = self.roster_model.model
         model.clear_hints()  # type: ignore[no-untyped-call]
         for shift_id, var in self.x.items():
-            model.add_hint(var, shift_id in shifts)
+            model.add_hint(var, shift_id in self._hinted)
+        self._hinted = None
 
     def price(
         self,
@@ -144,6 +154,7 @@ class ReaderPricing:
         seconds: float,
         workers: int,
     ) -> PricingResult:
+        self._apply_hint()
         shift_terms = [(s, var, shift_prices.get(s, 0.0)) for s, var in self.x.items()]
         shift_terms = [(s, var, price) for s, var, price in shift_terms if price != 0.0]
         weekend_terms = [(lit, weekend_price) for lit in self.weekend_literals if weekend_price]

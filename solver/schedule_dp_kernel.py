@@ -185,3 +185,123 @@ def _enter(  # noqa: PLR0913
                                 top = row[m]
                         if top + cost < out[minute_states - 1]:
                             out[minute_states - 1] = top + cost
+
+
+@njit(cache=True)
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 + 1e-9 * abs(b)
+
+
+@njit(cache=True)
+def way_back(  # noqa: PLR0913, PLR0912, C901 one walk over the days, every kind of step inline
+    work: np.ndarray,
+    off: np.ndarray,
+    class_cost: np.ndarray,
+    class_pick: np.ndarray,  # [g, day, c]: the template class c works in group g that day
+    lengths: np.ndarray,
+    class_forbidden: np.ndarray,
+    may_end: np.ndarray,
+    new_weekend_after_work: np.ndarray,
+    new_weekend_after_off: np.ndarray,
+    runs: int,
+    max_run: int,
+    weekends_capped: bool,
+    saturating: bool,
+    weekend_price: float,
+    end: np.ndarray,  # the end state: (0, c, r, w, m) worked, (1, l, w, m, 0) off
+) -> np.ndarray:
+    """The template worked each day (-1: off) on a way of least value into the ``end`` state:
+    each day, a state the day before whose value plus the step's cost is the state's value."""
+    days, classes = work.shape[0], work.shape[1]
+    off_runs, minute_states = off.shape[1], off.shape[3]
+    groups = class_cost.shape[0]
+    picked = np.full(days, -1, dtype=np.int64)
+    kind = end[0]
+    c = r = rest = 0
+    if kind == 0:
+        c, r, w, m = end[1], end[2], end[3], end[4]
+    else:
+        rest, w, m = end[1], end[2], end[3]
+    for day in range(days - 1, -1, -1):
+        if kind == 1:
+            if day == 0:
+                break
+            value = off[day, rest, w, m]
+            if rest > 0 and _close(off[day - 1, rest - 1, w, m], value):
+                rest -= 1
+            elif rest == off_runs - 1 and _close(off[day - 1, rest, w, m], value):
+                pass
+            elif rest == 0:
+                found = False
+                for u in range(classes):
+                    for run in range(runs + 1):
+                        if may_end[run] and _close(work[day - 1, u, run, w, m], value):
+                            kind, c, r = 0, u, run
+                            found = True
+                            break
+                    if found:
+                        break
+                if not found:
+                    raise AssertionError("no way back from a day off")
+            else:
+                raise AssertionError("no way back from a day off")
+            continue
+        value = work[day, c, r, w, m]
+        found = False
+        for g in range(groups):
+            cost = class_cost[g, day, c]
+            if cost == np.inf:
+                continue
+            w_work = w - (1 if new_weekend_after_work[day] and weekends_capped else 0)
+            w_off = w - (1 if new_weekend_after_off[day] and weekends_capped else 0)
+            extra_work = weekend_price if new_weekend_after_work[day] else 0.0
+            extra_off = weekend_price if new_weekend_after_off[day] else 0.0
+            low = m - lengths[g]
+            high = low
+            if saturating and m == minute_states - 1:
+                low, high = max(0, low), minute_states - 1
+            if high < 0:
+                continue
+            for m_before in range(max(0, low), high + 1):
+                if day == 0:
+                    if (
+                        r == runs
+                        and w_off == 0
+                        and m_before == 0
+                        and _close(cost + extra_off, value)
+                    ):
+                        picked[0] = class_pick[g, 0, c]
+                        return picked
+                    continue
+                if r == 0 and w_off >= 0:
+                    start = off[day - 1, off_runs - 1, w_off, m_before]
+                    if _close(start + cost + extra_off, value):
+                        picked[day] = class_pick[g, day, c]
+                        kind, rest, w, m = 1, off_runs - 1, w_off, m_before
+                        found = True
+                        break
+                if w_work < 0:
+                    continue
+                for run_before in (r - 1, r):
+                    if run_before == r and not (r == runs or (r == runs - 1 and max_run < 0)):
+                        continue
+                    if run_before == r - 1 and (r == runs or r == 0):
+                        continue
+                    for u in range(classes):
+                        if class_forbidden[u, c]:
+                            continue
+                        start = work[day - 1, u, run_before, w_work, m_before]
+                        if _close(start + cost + extra_work, value):
+                            picked[day] = class_pick[g, day, c]
+                            c, r, w, m = u, run_before, w_work, m_before
+                            found = True
+                            break
+                    if found:
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if not found:
+            raise AssertionError("no way back from a worked day")
+    return picked

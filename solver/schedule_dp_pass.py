@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from solver.schedule_dp_kernel import forward_tables
+from solver.schedule_dp_kernel import forward_tables, way_back
 
 if TYPE_CHECKING:
     from solver.schedule_dp import ReaderDP
@@ -89,6 +89,29 @@ class ForwardPass:
         self.result = value, self._back(state)
         return self.result
 
+    def _back(self, state: State) -> frozenset[tuple[int, int]]:
+        dp = self.dp
+        end = np.zeros(5, dtype=np.int64)
+        end[: len(state)] = state
+        picked = way_back(
+            self.work,
+            self.off,
+            self.class_cost,
+            self.class_pick,
+            np.asarray(dp.lengths, dtype=np.int64),
+            dp.class_forbidden,
+            self.may_end,
+            np.asarray(dp.new_weekend_after_work, dtype=np.bool_),
+            np.asarray(dp.new_weekend_after_off, dtype=np.bool_),
+            dp.runs,
+            -1 if dp.max_run is None else dp.max_run,
+            dp.weekend_cap is not None,
+            dp.saturating,
+            float(self.weekend_price),
+            end,
+        )
+        return frozenset((day, int(t)) for day, t in enumerate(picked) if t >= 0)
+
     def end_states(self) -> list[tuple[float, State]]:
         """Every state a whole schedule may end in after the last day, with its least value."""
         end = self._end_minutes()
@@ -110,46 +133,10 @@ class ForwardPass:
 
     # -- the way back -----------------------------------------------------------------------
 
-    def _back(self, state: State) -> frozenset[tuple[int, int]]:
-        worked: list[tuple[int, int]] = []
-        for day in range(self.dp.num_days - 1, -1, -1):
-            if state[0] == _OFF:
-                if day == 0:
-                    break
-                state = self._before_off(day, state)
-                continue
-            template, state = self._before_worked(day, state)
-            worked.append((day, template))
-            if day == 0:
-                break
-        return frozenset(worked)
-
     def value(self, day: int, state: State) -> float:
         kind, *index = state
         table = self.work if kind == _WORK else self.off
         return float(table[day][tuple(index)])
-
-    def _before_worked(self, day: int, state: State) -> tuple[int, State]:
-        """The template worked on ``day`` in ``state`` and the state the day before (on day 0,
-        the start, as the off state it is)."""
-        dp = self.dp
-        _, c, run, weekends, minutes = state
-        value = self.value(day, state)
-        for g in np.flatnonzero(self.workable[:, day]):
-            cost = self.class_cost[g, day, c]
-            if not math.isfinite(cost):
-                continue
-            template = int(self.class_pick[g, day, c])
-            for before in self.sources(day, c, run, weekends, minutes, int(g)):
-                after_off = before[0] == _OFF
-                new_weekend = (
-                    dp.new_weekend_after_off if after_off else dp.new_weekend_after_work
-                )[day]
-                extra = self.weekend_price if new_weekend else 0.0
-                start = 0.0 if day == 0 else self.value(day - 1, before)
-                if close(start + cost + extra, value):
-                    return template, before
-        raise AssertionError("no way back from a worked day")  # the pass found one
 
     def sources(
         self, day: int, c: int, run: int, weekends: int, minutes: int, g: int
@@ -186,13 +173,6 @@ class ForwardPass:
         if dp.saturating and minutes == dp.minute_states - 1:
             return list(range(max(0, before), dp.minute_states))
         return [before] if before >= 0 else []
-
-    def _before_off(self, day: int, state: State) -> State:
-        value = self.value(day, state)
-        for before in self.off_sources(state):
-            if close(self.value(day - 1, before), value):
-                return before
-        raise AssertionError("no way back from a day off")
 
     def off_sources(self, state: State) -> list[State]:
         """States the day before from which a day off reaches the off ``state``."""
