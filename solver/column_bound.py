@@ -152,9 +152,14 @@ class ColumnGeneration:
         self.search.priced_at = None
 
     def run(
-        self, deadline: float, *, on_progress: Callable[[float, int], None] | None = None
+        self,
+        deadline: float,
+        *,
+        on_progress: Callable[[float, int], None] | None = None,
+        near: float = 0.0,
     ) -> ColumnBound:
-        """Rounds of pricing until ``deadline`` or convergence; the best round's bound."""
+        """Rounds of pricing until ``deadline`` or convergence, or until the bound is within
+        ``near`` (a share) of the master's value; the best round's bound."""
         master, search, coupling = self.master, self.search, self.coupling
         search.deadline = deadline
         best = 0.0
@@ -187,6 +192,8 @@ class ColumnGeneration:
             if _meets(best, lp_value):
                 converged = True
                 break
+            if best >= lp_value - near * max(1.0, abs(lp_value)):
+                break  # the master's duals are as good as the caller needs
             if priced.added == 0:
                 if duals is master_duals and priced.all_proven:
                     converged = True  # no schedule prices out at the master's own duals

@@ -28,12 +28,17 @@ from solver.validate import validate
 
 if TYPE_CHECKING:
     from solver.column_bound import ColumnGeneration
+    from solver.shift_dive import ShiftDive
 
 PRICING_SHARE = 0.6  # of the phase's time; then the dive, then the search around its readers
 DIVE_SHARE = 0.15
 # of the time left after pricing, for the dive shift by shift; the dive by readers and its search
 # get what it leaves when it has not reached a roster (Curtois-Qu 17 needs 10-16 s of 18)
 SHIFT_DIVE_SHARE = 0.7
+# Pricing stops once the bound is within this share of the LP's value, and the dive shift by
+# shift may then run though CP-SAT prices some readers (Curtois-Qu 19: within 1 % at about 75 s,
+# and 0.14 % at 142 s, where the dive ran out of time)
+DIVE_READY_GAP = 0.01
 
 
 @dataclass(frozen=True)
@@ -55,48 +60,74 @@ def lp_guided_roster(
     seed: int = 0,
     should_stop: Callable[[], bool] | None = None,
 ) -> ColumnPhase:
-    """Column generation from ``start`` for ``seconds * PRICING_SHARE`` (less when it converges);
-    when pricing is quick, a dive shift by shift; else, or when that dive has not reached a roster
-    in its time, a dive fixing readers while the LP allows, then a search of the rest in the time
-    left (the better of both rosters is kept)."""
+    """Column generation from ``start`` for ``seconds * PRICING_SHARE`` (less when it converges
+    or its bound is within ``DIVE_READY_GAP`` of the LP). When the schedule program prices every
+    reader, and pricing was quick or the bound came that near, a dive shift by shift; when that
+    dive has not reached a roster in its time, the readers it settled keep their schedules and
+    the rest is searched (the better of both rosters is kept). Otherwise a dive fixing readers
+    while the LP allows, then a search of the rest in the time left."""
     from solver.column_bound import ColumnGeneration  # noqa: F811 heavy: loaded when asked for
     from solver.column_dive import dive
 
     deadline = time.perf_counter() + seconds
     generation = ColumnGeneration(problem, start=start, workers=workers)
-    generated = generation.run(time.perf_counter() + seconds * PRICING_SHARE)
+    generated = generation.run(time.perf_counter() + seconds * PRICING_SHARE, near=DIVE_READY_GAP)
     bound = float(math.ceil(generated.bound - 1e-6)) if generated.bound > 0 else 0.0
-    by_shift = None
-    if generation.search.prices_quickly():
-        # pricing in milliseconds: dive shift by shift, pricing all along (solver.shift_dive)
+    search = generation.search
+    near = generated.bound >= generated.lp_value * (1 - DIVE_READY_GAP) > 0
+    chosen: ChosenRoster | None = None
+    if search.programmed() and (search.prices_quickly() or near):
+        # the program prices every reader in milliseconds (a dive asks it alone, not CP-SAT),
+        # and pricing has been quick or has the LP nearly proven: dive shift by shift, pricing
+        # all along (solver.shift_dive)
         now = time.perf_counter()
-        by_shift, complete = _shift_dive(
+        by_shift, dived_by_shift = _shift_dive(
             problem, generation, now + (deadline - now) * SHIFT_DIVE_SHARE
         )
         generation.release()
-        if complete and by_shift is not None:
+        if dived_by_shift.complete and by_shift is not None:
             if bound < by_shift.objective and not generated.converged:
                 # time the dive left: more pricing, for a bound that may prove its roster optimal
                 generated = generation.run(deadline)
                 bound = max(bound, float(math.ceil(generated.bound - 1e-6)))
             return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0)
-        # out of time before the LP's mix was a roster: dive by readers
+        # out of time before the LP's mix was a roster: the readers it settled keep their
+        # schedule, and the rest is searched from their heaviest
+        settled = {reader: [s] for reader, s in dived_by_shift.settled.items()}
+        chosen = _search_the_rest(
+            problem, settled, dived_by_shift.heaviest, deadline, workers, seed, should_stop
+        )
+        if by_shift is not None and (chosen is None or by_shift.objective < chosen.objective):
+            chosen = by_shift
+        return ColumnPhase(chosen, bound, generation.rounds, generated.converged, len(settled))
     dived = dive(generation, min(deadline, time.perf_counter() + seconds * DIVE_SHARE))
-    left = deadline - time.perf_counter()
-    chosen = None
-    if left > 0 and not (should_stop is not None and should_stop()):
-        hint = Roster.from_schedules(dived.heaviest)
-        fixed = {reader: [schedule] for reader, schedule in dived.fixed.items()}
-        chosen = choose_schedules(problem, fixed, left, workers=workers, seed=seed, hint=hint)
-    if by_shift is not None and (chosen is None or by_shift.objective < chosen.objective):
-        chosen = by_shift
+    fixed = {reader: [schedule] for reader, schedule in dived.fixed.items()}
+    chosen = _search_the_rest(problem, fixed, dived.heaviest, deadline, workers, seed, should_stop)
     return ColumnPhase(chosen, bound, generation.rounds, generated.converged, len(dived.fixed))
+
+
+def _search_the_rest(
+    problem: Problem,
+    fixed: dict[str, list[frozenset[str]]],
+    heaviest: dict[str, frozenset[str]],
+    deadline: float,
+    workers: int,
+    seed: int,
+    should_stop: Callable[[], bool] | None,
+) -> ChosenRoster | None:
+    """The best roster found by ``deadline`` with the ``fixed`` readers on their schedule, the
+    others searched from their ``heaviest``."""
+    left = deadline - time.perf_counter()
+    if left <= 0 or (should_stop is not None and should_stop()):
+        return None
+    hint = Roster.from_schedules(heaviest)
+    return choose_schedules(problem, fixed, left, workers=workers, seed=seed, hint=hint)
 
 
 def _shift_dive(
     problem: Problem, generation: ColumnGeneration, deadline: float
-) -> tuple[ChosenRoster | None, bool]:
-    """The dive's best roster (None if it found no valid one) and whether it was complete."""
+) -> tuple[ChosenRoster | None, ShiftDive]:
+    """The dive's best roster (None if it found no valid one), and the dive."""
     from solver.shift_dive import shift_dive
 
     def objective(schedules: dict[str, frozenset[str]]) -> float:
@@ -104,11 +135,11 @@ def _shift_dive(
 
     dived = shift_dive(generation, deadline, objective)
     if dived.best is None:
-        return None, dived.complete
+        return None, dived
     roster = Roster.from_schedules(dived.best)
     report = validate(problem, roster)
     if not report.ok:
-        return None, dived.complete
+        return None, dived
     chosen = ChosenRoster(
         roster=roster,
         objective=report.objective,
@@ -116,4 +147,4 @@ def _shift_dive(
         restricted_bound=0.0,
         proven_best_among_schedules=False,
     )
-    return chosen, dived.complete
+    return chosen, dived

@@ -54,6 +54,9 @@ class ShiftDive:
     lp_value: float  # the master's value at the end
     steps: int
     forced: int  # (reader, shift) choices made
+    # readers the LP gives one schedule at the end, and each reader's heaviest schedule then
+    settled: Schedules
+    heaviest: Schedules
 
 
 def shift_dive(
@@ -94,7 +97,10 @@ def shift_dive(
     search.heuristic = False
     lp_value = value if value is not None else float("inf")
     forced_count = sum(len(s) for s in forced.values())
-    return ShiftDive(best, best_score, complete, lp_value, steps, forced_count)
+    heaviest, shares = _mix(master.weights(), pool.columns, forced)
+    mixed = {reader for _, reader, _ in shares}
+    settled = {reader: s for reader, s in heaviest.items() if reader not in mixed}
+    return ShiftDive(best, best_score, complete, lp_value, steps, forced_count, settled, heaviest)
 
 
 def _force(

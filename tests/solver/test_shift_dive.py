@@ -12,6 +12,7 @@ from test_schedule_dp_search import nights_pay_best
 
 from scheduler.benchmarks.curtois import read_instance
 from scheduler.benchmarks.mapping import to_problem
+from solver import column_phase
 from solver.column_bound import ColumnGeneration
 from solver.column_phase import lp_guided_roster
 from solver.column_pricing import ReaderPricing
@@ -118,3 +119,25 @@ def test_pricing_is_not_quick_while_cp_sat_searches_often():
     assert generation.search.prices_quickly()
     generation.search.searched_share = 0.5  # half the calls of late rounds searched by CP-SAT
     assert not generation.search.prices_quickly()
+
+
+def test_a_dive_out_of_time_leaves_its_settled_readers_and_a_search(monkeypatch):
+    # no time for the dive shift by shift: the readers the LP settled keep their schedules and
+    # the rest is searched, still a valid roster above the bound
+    monkeypatch.setattr(column_phase, "SHIFT_DIVE_SHARE", 0.0)
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    phase = lp_guided_roster(p, Roster(), 20)
+    assert phase.chosen is not None
+    report = validate(p, phase.chosen.roster)
+    assert report.messages() == []
+    assert phase.bound <= phase.chosen.objective
+    assert 0 < phase.fixed_readers <= len(p.radiologists)
+
+
+def test_pricing_stops_once_the_bound_is_near_enough():
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    full = ColumnGeneration(p).run(time.perf_counter() + 20)
+    stopped = ColumnGeneration(p).run(time.perf_counter() + 20, near=0.5)
+    assert stopped.iterations < full.iterations
+    assert stopped.bound >= stopped.lp_value * 0.5
+    assert stopped.bound <= 607
