@@ -18,6 +18,13 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The schedule program's kernels (numba) compile when solver is first imported and are cached
+# on disk: compiled here once, so no first solve waits for the compiler.
+KERNELS := $(VENV)/.kernels
+$(KERNELS): $(STAMP) solver/schedule_dp_kernel.py
+	$(PY) -c "import solver.schedule_dp_kernel"
+	touch $(KERNELS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -32,17 +39,17 @@ fmt: $(STAMP)
 # marked `alone` measure wall time and run while no other test does (tests/alone.py).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 
-test: lint browser-deps
+test: lint browser-deps $(KERNELS)
 	$(VENV)/bin/pytest -m "not slow" -q --durations=15 -n $(TEST_WORKERS) --dist loadgroup
 
 # Slow tests, then every benchmark script; a failing script fails the target after the others ran.
-bench: $(STAMP)
+bench: $(KERNELS)
 	$(VENV)/bin/pytest -m slow -q -s
 	@failed=0; for f in benchmarks/bench_*.py; do \
 		echo "== $$f"; $(PY) "$$f" || { echo "FAILED: $$f"; failed=1; }; \
 	done; exit $$failed
 
-demo: $(STAMP)
+demo: $(KERNELS)
 	$(VENV)/bin/teleroster db upgrade
 	$(VENV)/bin/teleroster demo --forecast --solve-seconds $(DEMO_SOLVE_SECONDS)
 	$(VENV)/bin/teleroster serve --host $(HOST) --port $(PORT)
@@ -67,7 +74,7 @@ CURTOIS_LNS ?= --lns --column-generation
 CURTOIS_RUN = set -o pipefail; $(VENV)/bin/teleroster bench curtois --workers $(CURTOIS_WORKERS) \
 	$(CURTOIS_LNS) --best-known $(CURTOIS_DIR)/best_known.tsv
 
-bench-curtois: $(STAMP)
+bench-curtois: $(KERNELS)
 	: > $(CURTOIS_JSONL)
 	$(CURTOIS_RUN) --time-limit 60 $(foreach i,1 3 9 13 17,$(CURTOIS_DIR)/Instance$(i).txt) \
 		| tee -a $(CURTOIS_JSONL)

@@ -17,6 +17,69 @@ INF = np.inf
 
 
 @njit(cache=True)
+def _enter(  # noqa: PLR0913
+    work: np.ndarray,
+    source: np.ndarray,
+    class_cost: np.ndarray,
+    lengths: np.ndarray,
+    day: int,
+    new_weekend: bool,
+    weekends_capped: bool,
+    saturating: bool,
+    weekend_price: float,
+) -> None:
+    """``work`` lowered to ``source`` moved by each length group's minutes (and a weekend when
+    ``new_weekend``), plus the class's cost of that group that day."""
+    groups = class_cost.shape[0]
+    classes, run_states, weekend_states, minute_states = work.shape
+    weekends_by = 1 if new_weekend and weekends_capped else 0
+    extra = weekend_price if new_weekend else 0.0
+    if weekends_by >= weekend_states:
+        return
+    for g in range(groups):
+        length = lengths[g]
+        for c in range(classes):
+            cost = class_cost[g, day, c]
+            if cost == INF:
+                continue
+            cost += extra
+            for r in range(run_states):
+                for w in range(weekend_states - weekends_by):
+                    row = source[c, r, w]
+                    out = work[c, r, w + weekends_by]
+                    for m in range(minute_states - length):
+                        value = row[m] + cost
+                        if value < out[m + length]:
+                            out[m + length] = value
+                    if saturating and length > 0:
+                        top = INF
+                        for m in range(max(0, minute_states - 1 - length), minute_states):
+                            if row[m] < top:
+                                top = row[m]
+                        if top + cost < out[minute_states - 1]:
+                            out[minute_states - 1] = top + cost
+
+
+@njit(cache=True)
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 + 1e-9 * abs(b)
+
+
+# Compiled when the module is imported (eagerly, by these signatures), and cached on disk, so a
+# solve's clock never pays the compiler: `make` imports it once after installing. Arrays may be
+# of any layout ("A").
+FORWARD_SIGNATURE = (
+    "(float64[:, :, :], int64[:], boolean[:, :], boolean[:], boolean[:], boolean[:],"
+    " int64, int64, int64, int64, int64, boolean, boolean, float64)"
+)
+WAY_BACK_SIGNATURE = (
+    "(float64[:, :, :, :, :], float64[:, :, :, :], float64[:, :, :], int64[:, :, :], int64[:],"
+    " boolean[:, :], boolean[:], boolean[:], boolean[:], int64, int64, boolean, boolean, float64,"
+    " int64[:])"
+)
+
+
+@njit(FORWARD_SIGNATURE, cache=True)
 def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes arrays and scalars
     class_cost: np.ndarray,  # [g, day, c]
     lengths: np.ndarray,  # [g] minute units
@@ -143,56 +206,7 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
     return work, off
 
 
-@njit(cache=True)
-def _enter(  # noqa: PLR0913
-    work: np.ndarray,
-    source: np.ndarray,
-    class_cost: np.ndarray,
-    lengths: np.ndarray,
-    day: int,
-    new_weekend: bool,
-    weekends_capped: bool,
-    saturating: bool,
-    weekend_price: float,
-) -> None:
-    """``work`` lowered to ``source`` moved by each length group's minutes (and a weekend when
-    ``new_weekend``), plus the class's cost of that group that day."""
-    groups = class_cost.shape[0]
-    classes, run_states, weekend_states, minute_states = work.shape
-    weekends_by = 1 if new_weekend and weekends_capped else 0
-    extra = weekend_price if new_weekend else 0.0
-    if weekends_by >= weekend_states:
-        return
-    for g in range(groups):
-        length = lengths[g]
-        for c in range(classes):
-            cost = class_cost[g, day, c]
-            if cost == INF:
-                continue
-            cost += extra
-            for r in range(run_states):
-                for w in range(weekend_states - weekends_by):
-                    row = source[c, r, w]
-                    out = work[c, r, w + weekends_by]
-                    for m in range(minute_states - length):
-                        value = row[m] + cost
-                        if value < out[m + length]:
-                            out[m + length] = value
-                    if saturating and length > 0:
-                        top = INF
-                        for m in range(max(0, minute_states - 1 - length), minute_states):
-                            if row[m] < top:
-                                top = row[m]
-                        if top + cost < out[minute_states - 1]:
-                            out[minute_states - 1] = top + cost
-
-
-@njit(cache=True)
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-6 + 1e-9 * abs(b)
-
-
-@njit(cache=True)
+@njit(WAY_BACK_SIGNATURE, cache=True)
 def way_back(  # noqa: PLR0913, PLR0912, C901 one walk over the days, every kind of step inline
     work: np.ndarray,
     off: np.ndarray,
