@@ -142,6 +142,7 @@ class ReaderDP:
     def _run_layout(self) -> None:
         rules = self.reader.rules
         self.max_run = rules.max_consecutive_days
+        self.max_run_or_none = -1 if self.max_run is None else self.max_run  # kernels: -1 is none
         self.min_run = rules.min_consecutive_days or 1
         # runs of length index+1; without a maximum, the last index means "the minimum or more"
         self.runs = self.max_run if self.max_run is not None else max(self.min_run, 1)
@@ -157,12 +158,16 @@ class ReaderDP:
         self.weekend_states = 1 if self.weekend_cap is None else self.weekend_cap + 1
         weekend = [problem.is_weekend(day) for day in range(self.num_days)]
         index = [problem.weekend_index(day) for day in range(self.num_days)]
-        self.new_weekend_after_off = weekend
+        # as arrays once: every pass of the compiled kernels takes them
+        self.new_weekend_after_off = np.array(weekend, dtype=np.bool_)
         # a day worked right after a worked day of the same weekend counts no new weekend
-        self.new_weekend_after_work = [
-            weekend[d] and not (d > 0 and weekend[d - 1] and index[d - 1] == index[d])
-            for d in range(self.num_days)
-        ]
+        self.new_weekend_after_work = np.array(
+            [
+                weekend[d] and not (d > 0 and weekend[d - 1] and index[d - 1] == index[d])
+                for d in range(self.num_days)
+            ],
+            dtype=np.bool_,
+        )
 
     def _forbidden_pairs(self, problem: Problem) -> np.ndarray:
         """``[u, t]``: template t may not follow template u on the next day (a forbidden
@@ -231,6 +236,7 @@ class ReaderDP:
             (~self.class_forbidden[:, cs[0]], np.array(cs)) for cs in groups.values()
         ]
         self.lengths = sorted({self.length[key] for key in self.option})
+        self.length_units = np.array(self.lengths, dtype=np.int64)  # for the compiled kernels
         self.length_matrix = np.full((self.num_days, count), -1)
         for day, t in self.option:
             self.length_matrix[day, t] = self.length[day, t]

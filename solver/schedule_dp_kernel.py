@@ -166,29 +166,18 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
                         rest_value = off_before[off_runs - 1, w, m]
                         if rest_value < source[c, 0, w, m]:
                             source[c, 0, w, m] = rest_value
-            _enter(
-                work[day],
-                source,
-                class_cost,
-                lengths,
-                day,
-                after_work,
-                weekends_capped,
-                saturating,
-                weekend_price,
-            )
-        else:
-            _enter(
-                work[day],
-                source,
-                class_cost,
-                lengths,
-                day,
-                after_work,
-                weekends_capped,
-                saturating,
-                weekend_price,
-            )
+        _enter(
+            work[day],
+            source,
+            class_cost,
+            lengths,
+            day,
+            after_work,
+            weekends_capped,
+            saturating,
+            weekend_price,
+        )
+        if after_work != after_off:  # a new run after a rest counts its weekend apart
             rested[:] = INF
             for c in range(classes):
                 rested[c, 0] = off_before[off_runs - 1]
