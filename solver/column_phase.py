@@ -33,12 +33,15 @@ if TYPE_CHECKING:
 PRICING_SHARE = 0.6  # of the phase's time; then the dive, then the search around its readers
 DIVE_SHARE = 0.15
 # of the time left after pricing, for the dive shift by shift; the dive by readers and its search
-# get what it leaves when it has not reached a roster (Curtois-Qu 17 needs 10-16 s of 18)
+# get what it leaves when it has not reached a roster (Curtois-Qu 17 needs 3-5 s of 18)
 SHIFT_DIVE_SHARE = 0.7
-# Pricing stops once the bound is within this share of the LP's value, and the dive shift by
-# shift may then run though CP-SAT prices some readers (Curtois-Qu 19: within 1 % at about 75 s,
-# and 0.14 % at 142 s, where the dive ran out of time)
+# After the first half of its time, pricing stops once the bound is within this share of the
+# LP's value (Curtois-Qu 19: within 1 % at about 75 s, and 0.14 % at 142 s)
 DIVE_READY_GAP = 0.01
+# a reader's share of a shift within this of 1 (or 0) in the LP where a dive stopped: the shift is
+# decided, worked (or not), and a search settles the rest (Curtois-Qu 19: 3,257-3,761 in 45 s,
+# against 4,414 keeping only the readers the LP gave one schedule)
+DECIDED = 0.01
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,9 @@ def lp_guided_roster(
 ) -> ColumnPhase:
     """Column generation from ``start`` for ``seconds * PRICING_SHARE`` (less when it converges
     or its bound is within ``DIVE_READY_GAP`` of the LP). When the schedule program prices every
-    reader, and pricing was quick or the bound came that near, a dive shift by shift; when that
-    dive has not reached a roster in its time, the readers it settled keep their schedules and
-    the rest is searched (the better of both rosters is kept). Otherwise a dive fixing readers
+    reader (the dive prices with it alone, heuristically), a dive shift by shift; when that
+    dive has not reached a roster in its time, the shifts its LP has decided are kept and the
+    rest is searched (the better of both rosters is kept). Otherwise a dive fixing readers
     while the LP allows, then a search of the rest in the time left."""
     from solver.column_bound import ColumnGeneration  # noqa: F811 heavy: loaded when asked for
     from solver.column_dive import dive
@@ -81,12 +84,12 @@ def lp_guided_roster(
         best_bound = max(best_bound, generated.bound)
     bound = float(math.ceil(best_bound - 1e-6)) if best_bound > 0 else 0.0
     search = generation.search
-    near = best_bound >= generated.lp_value * (1 - DIVE_READY_GAP) > 0
     chosen: ChosenRoster | None = None
-    if search.programmed() and (search.prices_quickly() or near):
-        # the program prices every reader in milliseconds (a dive asks it alone, not CP-SAT),
-        # and pricing has been quick or has the LP nearly proven: dive shift by shift, pricing
-        # all along (solver.shift_dive)
+    if search.programmed():
+        # the program prices every reader in milliseconds (a dive asks it alone, not CP-SAT,
+        # even where proofs needed CP-SAT): dive shift by shift, pricing all along
+        # (solver.shift_dive). Curtois-Qu 15, whose pricing is neither quick nor near: 4,161
+        # this way, against 4,564 by the dive fixing readers
         now = time.perf_counter()
         by_shift, dived_by_shift = _shift_dive(
             problem, generation, now + (deadline - now) * SHIFT_DIVE_SHARE
@@ -98,15 +101,16 @@ def lp_guided_roster(
                 generated = generation.run(deadline)
                 bound = max(bound, float(math.ceil(generated.bound - 1e-6)))
             return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0)
-        # out of time before the LP's mix was a roster: the readers it settled keep their
-        # schedule, and the rest is searched from their heaviest
-        settled = {reader: [s] for reader, s in dived_by_shift.settled.items()}
-        chosen = _search_the_rest(
-            problem, settled, dived_by_shift.heaviest, deadline, workers, seed, should_stop
+        # out of time before the LP's mix was a roster: the shifts it has (nearly) decided are
+        # kept, worked or not, and the rest is searched from each reader's heaviest schedule
+        chosen = _search_the_undecided(
+            problem, dived_by_shift, deadline, workers, seed, should_stop
         )
         if by_shift is not None and (chosen is None or by_shift.objective < chosen.objective):
             chosen = by_shift
-        return ColumnPhase(chosen, bound, generation.rounds, generated.converged, len(settled))
+        return ColumnPhase(
+            chosen, bound, generation.rounds, generated.converged, len(dived_by_shift.settled)
+        )
     dived = dive(generation, min(deadline, time.perf_counter() + seconds * DIVE_SHARE))
     fixed = {reader: [schedule] for reader, schedule in dived.fixed.items()}
     chosen = _search_the_rest(problem, fixed, dived.heaviest, deadline, workers, seed, should_stop)
@@ -129,6 +133,48 @@ def _search_the_rest(
         return None
     hint = Roster.from_schedules(heaviest)
     return choose_schedules(problem, fixed, left, workers=workers, seed=seed, hint=hint)
+
+
+def _search_the_undecided(
+    problem: Problem,
+    dived: ShiftDive,
+    deadline: float,
+    workers: int,
+    seed: int,
+    should_stop: Callable[[], bool] | None,
+) -> ChosenRoster | None:
+    """The best roster found by ``deadline`` keeping every shift the dive's LP has decided (a
+    share within ``DECIDED`` of 1 or 0); if none keeps them, the readers it settled keep their
+    schedules and the others are searched."""
+    working, idle = decided_shifts(problem, dived.shares)
+    left = deadline - time.perf_counter()
+    if left <= 0 or (should_stop is not None and should_stop()):
+        return None
+    hint = Roster.from_schedules(dived.heaviest)
+    chosen = choose_schedules(
+        problem, {}, left, workers=workers, seed=seed, hint=hint, working=working, idle=idle
+    )
+    if chosen is not None:
+        return chosen
+    settled = {reader: [s] for reader, s in dived.settled.items()}
+    return _search_the_rest(problem, settled, dived.heaviest, deadline, workers, seed, should_stop)
+
+
+def decided_shifts(
+    problem: Problem, shares: dict[str, dict[str, float]]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(reader, shift) pairs the LP's mix works (share at least 1 - ``DECIDED``), and those it
+    leaves (at most ``DECIDED``)."""
+    working: list[tuple[str, str]] = []
+    idle: list[tuple[str, str]] = []
+    for reader, reader_shares in shares.items():
+        for shift in problem.shifts:
+            share = reader_shares.get(shift.id, 0.0)
+            if share >= 1 - DECIDED:
+                working.append((reader, shift.id))
+            elif share <= DECIDED:
+                idle.append((reader, shift.id))
+    return working, idle
 
 
 def _shift_dive(

@@ -10,7 +10,7 @@ the product's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -41,11 +41,15 @@ def choose_schedules(
     workers: int = 2,
     seed: int = 0,
     hint: Roster | None = None,
+    working: Collection[tuple[str, str]] = (),
+    idle: Collection[tuple[str, str]] = (),
 ) -> ChosenRoster | None:
     """The best roster in ``seconds`` that gives each reader one of their ``schedules`` (readers
-    not in it are free); None when no roster was found in time or none exists among them."""
+    not in it are free), works every (reader, shift) of ``working`` and none of ``idle``; None
+    when no roster was found in time or none exists among them."""
     roster_model = build_model(problem)
     _tie_to_schedules(roster_model, schedules)
+    _fix_shifts(roster_model, working, idle)
     if hint is not None:
         _hint_roster(roster_model, hint)
     solver = cp_model.CpSolver()
@@ -90,6 +94,22 @@ def _tie_to_schedules(
                 lit for lit, schedule in zip(chosen, kept, strict=True) if slot.shift.id in schedule
             ]
             model.add(slot.var == sum(containing))
+
+
+def _fix_shifts(
+    roster_model: RosterModel,
+    working: Collection[tuple[str, str]],
+    idle: Collection[tuple[str, str]],
+) -> None:
+    x, model = roster_model.ctx.x, roster_model.model
+    for key in working:
+        if key in x:
+            model.add(x[key] == 1)
+        else:  # the reader may not work it: no roster keeps to this
+            model.add_bool_or([])
+    for key in idle:
+        if key in x:
+            model.add(x[key] == 0)
 
 
 def _hint_roster(roster_model: RosterModel, roster: Roster) -> None:

@@ -16,6 +16,7 @@ schedule program gives (solver.schedule_dp).
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +43,8 @@ CHOICE_SHARE = 0.5
 # a step raising the LP by more than this share of its value (or one unit) is undone, and its
 # surest choice alone taken instead
 STEP_RISE = 0.002
+# a step's choices after one whose choices all held: this many times as many
+BATCH_GROWTH = 1.5
 # pricing rounds after a step, at most (fewer once no reader has a better schedule)
 ROUNDS_PER_STEP = 2
 
@@ -57,6 +60,8 @@ class ShiftDive:
     # readers the LP gives one schedule at the end, and each reader's heaviest schedule then
     settled: Schedules
     heaviest: Schedules
+    # each reader's share of each shift in the LP's mix at the end (forced shifts have 1)
+    shares: dict[str, dict[str, float]]
 
 
 def shift_dive(
@@ -73,6 +78,7 @@ def shift_dive(
     best: Schedules | None = None
     best_score = float("inf")
     complete = False
+    batch: int | None = None  # choices per step: halved while they cost too much, else grown
     while value is not None and value < ARTIFICIAL_COST and time.perf_counter() < deadline:
         heaviest, shares = _mix(master.weights(), pool.columns, forced)
         candidate = score(heaviest)
@@ -81,26 +87,55 @@ def shift_dive(
         if not shares:  # every reader on one schedule: the LP's mix is a roster
             complete = True
             break
-        chosen = _choices(shares, len(heaviest))
-        _force(generation, forced, chosen, add=True)
-        after = _reprice(generation)
+        ranked = _choices(shares)
+        if batch is None:
+            sure = sum(1 for share, _, _ in shares if share >= SURE)
+            batch = max(sure, round(CHOICE_SHARE * len(heaviest)), 1)
+        chosen = ranked[:batch]
         rise = max(1.0, STEP_RISE * abs(value))
-        if len(chosen) > 1 and (after is None or after > value + rise):
-            # together the choices cost too much: undo them and take the surest alone
-            _force(generation, forced, chosen, add=False)
-            chosen = chosen[:1]
+        while True:
             _force(generation, forced, chosen, add=True)
             after = _reprice(generation)
+            if len(chosen) == 1 or (after is not None and after <= value + rise):
+                break
+            # together the choices cost too much: undo them and try the surer half
+            _force(generation, forced, chosen, add=False)
+            chosen = chosen[: len(chosen) // 2]
+        batch = len(chosen) if len(chosen) < batch else math.ceil(batch * BATCH_GROWTH)
         value = after
         steps += 1
     search.forced = {}
     search.heuristic = False
     lp_value = value if value is not None else float("inf")
     forced_count = sum(len(s) for s in forced.values())
-    heaviest, shares = _mix(master.weights(), pool.columns, forced)
+    weights = master.weights()
+    heaviest, shares = _mix(weights, pool.columns, forced)
     mixed = {reader for _, reader, _ in shares}
     settled = {reader: s for reader, s in heaviest.items() if reader not in mixed}
-    return ShiftDive(best, best_score, complete, lp_value, steps, forced_count, settled, heaviest)
+    return ShiftDive(
+        best,
+        best_score,
+        complete,
+        lp_value,
+        steps,
+        forced_count,
+        settled,
+        heaviest,
+        _shift_shares(weights, pool.columns),
+    )
+
+
+def _shift_shares(
+    weights: dict[str, list[float]], columns: Mapping[str, Sequence[_HasShifts]]
+) -> dict[str, dict[str, float]]:
+    shares: dict[str, dict[str, float]] = {}
+    for reader, reader_weights in weights.items():
+        share: dict[str, float] = defaultdict(float)
+        for weight, column in zip(reader_weights, columns[reader], strict=True):
+            for shift_id in column.shifts:
+                share[shift_id] += weight
+        shares[reader] = dict(share)
+    return shares
 
 
 def _force(
@@ -164,17 +199,14 @@ def _mix(
     return heaviest, shares
 
 
-def _choices(shares: list[tuple[float, str, str]], readers: int) -> list[tuple[str, str]]:
+def _choices(shares: list[tuple[float, str, str]]) -> list[tuple[str, str]]:
+    """The choices a step may make, surest first: every sure share, then each other reader's
+    largest share (two unsure shifts of one reader may not go together)."""
     shares = sorted(shares, reverse=True)
     chosen = [(reader, s) for w, reader, s in shares if w >= SURE]
-    if chosen:
-        return chosen
-    wanted = max(1, round(CHOICE_SHARE * readers))
-    taken: set[str] = set()
-    for _, reader, shift_id in shares:
-        if reader not in taken:
+    taken = {reader for reader, _ in chosen}
+    for w, reader, shift_id in shares:
+        if w < SURE and reader not in taken:
             taken.add(reader)
             chosen.append((reader, shift_id))
-            if len(taken) >= wanted:
-                break
     return chosen

@@ -43,3 +43,21 @@ def test_a_schedule_breaking_a_hard_rule_is_never_chosen():
     chosen = _valid(p, choose_schedules(p, {"r1": [too_long, frozenset({"D1"})]}, 5, workers=1))
     assert chosen.roster.shifts_of("r1") == ["D1"]
     assert chosen.objective == 100
+
+
+def test_shifts_fixed_worked_or_idle_are_kept():
+    p = _two_days(reader("r1"), reader("r2"))
+    # left free, each reader would take one day; fixed, r1 works D0 and r2 may not work D1
+    chosen = _valid(
+        p, choose_schedules(p, {}, 5, workers=1, working=[("r1", "D0")], idle=[("r2", "D1")])
+    )
+    # r2 may not take D1, so r1 works both days; r2 on D0 would be one over
+    assert chosen.roster.shifts_of("r1") == ["D0", "D1"]
+    assert chosen.roster.shifts_of("r2") == []
+    assert chosen.objective == 0
+
+
+def test_a_fixed_shift_the_reader_may_not_work_leaves_no_roster():
+    p = _two_days(reader("r1", rules=rules(max_consecutive_days=1)))
+    assert choose_schedules(p, {}, 5, workers=1, working=[("r1", "D0"), ("r1", "D1")]) is None
+    assert choose_schedules(p, {}, 5, workers=1, working=[("r1", "nowhere")]) is None

@@ -13,8 +13,9 @@ from test_schedule_dp_search import nights_pay_best
 from scheduler.benchmarks.curtois import read_instance
 from scheduler.benchmarks.mapping import to_problem
 from solver import column_phase
+from solver import shift_dive as shift_dive_module
 from solver.column_bound import ColumnGeneration
-from solver.column_phase import lp_guided_roster
+from solver.column_phase import decided_shifts, lp_guided_roster
 from solver.column_pricing import ReaderPricing
 from solver.roster import Roster
 from solver.shift_dive import _choices, shift_dive
@@ -93,12 +94,77 @@ def test_release_lets_every_schedule_enter_again():
     assert all(var.upper_bound == math.inf for var in generation.master.columns[reader])
 
 
-def test_sure_shares_are_all_chosen_else_one_per_reader():
-    sure = [(0.95, "a", "D1"), (0.92, "b", "D2"), (0.5, "c", "D3")]
-    assert _choices(sure, readers=3) == [("a", "D1"), ("b", "D2")]
-    unsure = [(0.6, "a", "D1"), (0.7, "a", "D2"), (0.5, "b", "D3"), (0.4, "c", "D4")]
-    # half of four readers: the largest share of a, then of b
-    assert _choices(unsure, readers=4) == [("a", "D2"), ("b", "D3")]
+def test_choices_rank_every_sure_share_then_one_unsure_shift_per_reader():
+    shares = [(0.95, "a", "D1"), (0.5, "c", "D3"), (0.92, "a", "D2"), (0.3, "c", "D4")]
+    shares += [(0.6, "b", "D5"), (0.7, "b", "D6"), (0.4, "a", "D7")]
+    # a's sure shifts, then b's and c's largest shares; a already has a choice
+    assert _choices(shares) == [("a", "D1"), ("a", "D2"), ("b", "D6"), ("c", "D3")]
+
+
+def test_choices_that_cost_too_much_together_are_halved(monkeypatch):
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    generation = ColumnGeneration(p)
+    generation.run(time.perf_counter() + 20)
+    monkeypatch.setattr(shift_dive_module, "STEP_RISE", 0.0)  # every rise costs too much
+    monkeypatch.setattr(shift_dive_module, "SURE", 1.1)  # no sure shares: a batch per step
+    calls: list[tuple[bool, int]] = []
+    original = shift_dive_module._force
+
+    def recorded(generation, forced, chosen, *, add):
+        calls.append((add, len(chosen)))
+        return original(generation, forced, chosen, add=add)
+
+    monkeypatch.setattr(shift_dive_module, "_force", recorded)
+
+    def objective(schedules: dict[str, frozenset[str]]) -> float:
+        return validate(p, Roster.from_schedules(schedules)).objective
+
+    dived = shift_dive(generation, time.perf_counter() + 30, objective)
+    undone = [i for i, (add, _) in enumerate(calls) if not add]
+    assert undone, "no batch was undone"
+    for i in undone:  # the same choices undone, then the surer half of them tried
+        assert calls[i - 1] == (True, calls[i][1])
+        assert calls[i + 1] == (True, calls[i][1] // 2)
+    assert dived.best is not None
+    assert validate(p, Roster.from_schedules(dived.best)).messages() == []
+
+
+def test_decided_shifts_are_those_the_lp_works_or_leaves_nearly_surely():
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    reader = p.radiologists[0].id
+    first, second, third = (s.id for s in p.shifts[:3])
+    shares = {reader: {first: 1.0, second: 0.995, third: 0.5}}
+    working, idle = decided_shifts(p, shares)
+    assert working == [(reader, first), (reader, second)]
+    assert (reader, third) not in idle
+    assert len(idle) == len(p.shifts) - 3  # every shift it has no share of
+
+
+def test_a_dive_out_of_time_keeps_the_shifts_its_lp_decided(monkeypatch):
+    # no time for the dive shift by shift: the shifts its LP decided are kept and the rest is
+    # searched, still a valid roster above the bound
+    monkeypatch.setattr(column_phase, "SHIFT_DIVE_SHARE", 0.0)
+    searched: list[tuple[object, object]] = []
+    original = column_phase._search_the_undecided
+
+    def recorded(problem, dived, *args):
+        chosen = original(problem, dived, *args)
+        searched.append((dived, chosen))
+        return chosen
+
+    monkeypatch.setattr(column_phase, "_search_the_undecided", recorded)
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    phase = lp_guided_roster(p, Roster(), 20)
+    assert phase.chosen is not None
+    report = validate(p, phase.chosen.roster)
+    assert report.messages() == []
+    assert phase.bound <= phase.chosen.objective
+    [(dived, chosen)] = searched
+    assert chosen is not None
+    working, idle = decided_shifts(p, dived.shares)
+    worked = {(a.radiologist, a.shift_id) for a in chosen.roster.assignments}
+    assert working and set(working) <= worked
+    assert not set(idle) & worked
 
 
 def test_column_phase_gives_a_valid_roster_and_a_bound_below_it():
@@ -119,19 +185,6 @@ def test_pricing_is_not_quick_while_cp_sat_searches_often():
     assert generation.search.prices_quickly()
     generation.search.searched_share = 0.5  # half the calls of late rounds searched by CP-SAT
     assert not generation.search.prices_quickly()
-
-
-def test_a_dive_out_of_time_leaves_its_settled_readers_and_a_search(monkeypatch):
-    # no time for the dive shift by shift: the readers the LP settled keep their schedules and
-    # the rest is searched, still a valid roster above the bound
-    monkeypatch.setattr(column_phase, "SHIFT_DIVE_SHARE", 0.0)
-    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
-    phase = lp_guided_roster(p, Roster(), 20)
-    assert phase.chosen is not None
-    report = validate(p, phase.chosen.roster)
-    assert report.messages() == []
-    assert phase.bound <= phase.chosen.objective
-    assert 0 < phase.fixed_readers <= len(p.radiologists)
 
 
 def test_pricing_stops_once_the_bound_is_near_enough():
