@@ -1,13 +1,15 @@
 """A roster from the column-generation LP by diving on single shifts, pricing again at every step.
 
 The master LP (solver.column_bound) gives each reader a mix of schedules; summed, the mix says how
-much of each shift the reader works (between 0 and 1). A step takes the shifts the LP already
-nearly gives a reader (a share of at least ``SURE``), or else the largest share of a few readers,
-and makes the readers work them: the master keeps only the schedules that do, and pricing looks
-only for such schedules (solver.column_bound's ``forced``). Pricing then runs a few rounds, so
-the LP stays close to the best mix agreeing with every choice so far. Every step's roster of each
-reader's heaviest schedule is a candidate; the dive ends when the LP's mix is a roster, when a
-choice leaves a reader with no schedule, or at the deadline.
+much of each shift the reader works (between 0 and 1). A step takes the surest choices: the
+shifts the LP already nearly gives a reader (a share of at least ``SURE``), then each other
+reader's largest share, and makes the readers work them: the master keeps only the schedules that
+do, and pricing looks only for such schedules (solver.column_bound's ``forced``). Pricing then
+runs a few rounds, so the LP stays close to the best mix agreeing with every choice so far. How
+many choices a step makes adapts: halved while together they raise the LP too much, grown after a
+step that held. Every step's roster of each reader's heaviest schedule is a candidate; the dive
+ends when the LP's mix is a roster, or at the deadline (solver.column_phase then keeps the shifts
+the LP has decided and searches the rest).
 
 Fixing one shift is a far smaller step than fixing a reader's whole schedule (solver.column_dive):
 the others, and the reader's own other days, still adapt. It needs cheap pricing, which the
