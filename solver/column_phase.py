@@ -4,7 +4,8 @@ Column generation (solver.column_bound) prices each reader's schedules against t
 leave; its bound is far stronger than CP-SAT's on rostering models. Its last LP mixes schedules per
 reader. When the schedule program prices every reader (solver.schedule_dp), pricing is cheap
 enough to dive shift by shift, pricing after every step (solver.shift_dive): Curtois-Qu 17 reaches
-its optimum, 5,746, that way, in 16 s after 30 s of pricing. Otherwise a dive
+its optimum, 5,746, that way, in 3-5 s after 8 s of pricing; where the dive runs out of time, the
+shifts its LP has decided are kept and CP-SAT searches the rest. Otherwise a dive
 (solver.column_dive) fixes readers to whole schedules while the LP's value barely rises; the
 readers left are searched on the product's model around them, hinted at their heaviest schedule
 (solver.column_roster). On Curtois-Qu 9 that dive fixes 26 of 36 nurses at the LP's value and the
