@@ -42,8 +42,8 @@ SURE = 0.9
 INTEGRAL = 1 - 1e-6
 # without sure shifts, a step makes one choice for each of this share of the readers
 CHOICE_SHARE = 0.5
-# a step raising the LP by more than this share of its value (or one unit) is undone, and its
-# surest choice alone taken instead
+# a step raising the LP by more than this share of its value (or one unit) is undone, and the
+# surer half of its choices tried instead
 STEP_RISE = 0.002
 # a step's choices after one whose choices all held: this many times as many
 BATCH_GROWTH = 1.5
@@ -123,21 +123,8 @@ def shift_dive(
         forced_count,
         settled,
         heaviest,
-        _shift_shares(weights, pool.columns),
+        {reader: _reader_shares(w, pool.columns[reader]) for reader, w in weights.items()},
     )
-
-
-def _shift_shares(
-    weights: dict[str, list[float]], columns: Mapping[str, Sequence[_HasShifts]]
-) -> dict[str, dict[str, float]]:
-    shares: dict[str, dict[str, float]] = {}
-    for reader, reader_weights in weights.items():
-        share: dict[str, float] = defaultdict(float)
-        for weight, column in zip(reader_weights, columns[reader], strict=True):
-            for shift_id in column.shifts:
-                share[shift_id] += weight
-        shares[reader] = dict(share)
-    return shares
 
 
 def _force(
@@ -192,13 +179,19 @@ def _mix(
         heaviest[reader] = columns[reader][best].shifts
         if reader_weights[best] >= INTEGRAL:
             continue
-        share: dict[str, float] = defaultdict(float)
-        for weight, column in zip(reader_weights, columns[reader], strict=True):
-            for shift_id in column.shifts:
-                share[shift_id] += weight
         done = forced.get(reader, set())
+        share = _reader_shares(reader_weights, columns[reader])
         shares += [(w, reader, s) for s, w in share.items() if s not in done]
     return heaviest, shares
+
+
+def _reader_shares(weights: Sequence[float], columns: Sequence[_HasShifts]) -> dict[str, float]:
+    """How much of each shift one reader works in the LP's mix of their schedules."""
+    share: dict[str, float] = defaultdict(float)
+    for weight, column in zip(weights, columns, strict=True):
+        for shift_id in column.shifts:
+            share[shift_id] += weight
+    return dict(share)
 
 
 def _choices(shares: list[tuple[float, str, str]]) -> list[tuple[str, str]]:
