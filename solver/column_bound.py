@@ -20,6 +20,7 @@ and ``ceil(bound)`` is one too.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -330,12 +331,16 @@ class _Search:
                 heuristic=self.heuristic,
             )
 
-        # the schedule program holds Python's lock: threads would only take turns
-        if self.lanes == 1 or self.heuristic or self.prices_quickly():
+        # the schedule program's compiled passes leave Python's lock too, but only a core each
+        # can run them: more threads than cores would only take turns
+        lanes = self.lanes
+        if self.heuristic or self.prices_quickly():
+            lanes = min(lanes, os.cpu_count() or 1)
+        if lanes == 1:
             results = [price(position, reader) for position, reader in enumerate(waiting)]
         else:
-            with ThreadPoolExecutor(max_workers=self.lanes) as lanes:
-                results = list(lanes.map(price, range(len(waiting)), waiting))
+            with ThreadPoolExecutor(max_workers=lanes) as pool:
+                results = list(pool.map(price, range(len(waiting)), waiting))
         if any(result is None for result in results):
             return None
         return [result for result in results if result is not None]

@@ -321,7 +321,8 @@ def run_lns(
     log.info("LNS: first roster %d at %.1f s", current.objective, _elapsed(recorder))
     if options.column_generation:
         current = _column_phase(search, current)
-    if len(roster_model.ctx.x) < MONOLITHIC_MAX_DECISIONS:
+    proven = search.bound >= current.objective  # the column phase's bound may prove it
+    if len(roster_model.ctx.x) < MONOLITHIC_MAX_DECISIONS and not proven:
         # on a large model, the full search spends its share in presolve and finds nothing
         current = _monolithic(search, current, monolithic_share)
     log.info(

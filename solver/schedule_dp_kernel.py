@@ -16,7 +16,7 @@ from numba import njit
 INF = np.inf
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _enter(  # noqa: PLR0913
     work: np.ndarray,
     source: np.ndarray,
@@ -60,7 +60,7 @@ def _enter(  # noqa: PLR0913
                             out[minute_states - 1] = top + cost
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 + 1e-9 * abs(b)
 
@@ -79,7 +79,7 @@ WAY_BACK_SIGNATURE = (
 )
 
 
-@njit(FORWARD_SIGNATURE, cache=True)
+@njit(FORWARD_SIGNATURE, cache=True, nogil=True)
 def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes arrays and scalars
     class_cost: np.ndarray,  # [g, day, c]
     lengths: np.ndarray,  # [g] minute units
@@ -195,7 +195,7 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
     return work, off
 
 
-@njit(WAY_BACK_SIGNATURE, cache=True)
+@njit(WAY_BACK_SIGNATURE, cache=True, nogil=True)
 def way_back(  # noqa: PLR0913, PLR0912, C901 one walk over the days, every kind of step inline
     work: np.ndarray,
     off: np.ndarray,

@@ -47,3 +47,17 @@ def test_an_empty_start_is_a_valid_start():
     phase = lp_guided_roster(p, Roster(assignments=(Assignment("r1", "D0"),)), 3.0, workers=1)
     assert phase.bound == 0  # one reader may work both days: everything can be covered
     assert phase.chosen is not None and phase.chosen.objective == 0
+
+
+def test_a_roster_the_column_bound_proves_optimal_ends_the_search(monkeypatch):
+    import solver.lns as lns
+
+    def no_further_search(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("searched on after the column phase proved its roster optimal")
+
+    monkeypatch.setattr(lns, "_monolithic", no_further_search)
+    monkeypatch.setattr(lns, "_improve", no_further_search)
+    p = problem(shifts(2), [reader("r1")], headcount_cover=cover("D0", "D1"))
+    result = solve_lns(p, _options(5.0, column_generation=True))
+    assert result.status.name == "OPTIMAL" and result.objective == 0
+    assert _valid(result, p) == 0
