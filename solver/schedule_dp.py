@@ -249,15 +249,13 @@ class ReaderDP:
         weekend_price: float = 0.0,
         *,
         enough: float | None = None,
-        first_kept: bool = False,
     ) -> DpResult:
         """The least own cost plus ``shift_prices`` of the shifts worked plus ``weekend_price``
         per weekend worked. ``enough``: a schedule below it is answer enough (pricing's
         convexity dual), ``math.inf`` asks for the least itself; a gap the multipliers leave
         (between their bound and their best schedule) is then searched
         (solver.schedule_dp_search), and the answer is exact, or its lower bound at least
-        ``enough``, unless the search gave up. ``first_kept``: the first schedule that keeps the
-        caps will do (quick, not the least)."""
+        ``enough``, unless the search gave up."""
         # each (day, template) option's cost, inf where none: built once, charged per round
         base = np.full((self.num_days, len(self.templates)), np.inf)
         for (day, t), shift in self.option.items():
@@ -290,7 +288,7 @@ class ReaderDP:
                 schedule = self._schedule(keys, shift_prices, weekend_price)
                 if best is None or schedule.priced_cost < best.priced_cost:
                     best = schedule
-                if first_kept or not multipliers.any() or close(best.priced_cost, lower_bound):
+                if not multipliers.any() or close(best.priced_cost, lower_bound):
                     break
                 kept = multipliers
             else:

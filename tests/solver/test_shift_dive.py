@@ -78,6 +78,12 @@ def test_heuristic_pricing_takes_the_programs_schedule_without_cp_sat(monkeypatc
     monkeypatch.setattr(pricing, "_search", no_search)
     result = pricing.price(prices, 0.0, 5.0, 1, enough=-200.0, heuristic=True)
     assert not result.searched and result.schedules
+    # below the convexity dual, the program's own search of the cap's gap gives the least, not
+    # merely a schedule keeping the cap (two nights and four days: -140)
+    result = pricing.price(prices, 0.0, 5.0, 1, enough=-100.0, heuristic=True)
+    (schedule,) = result.schedules
+    assert schedule.own_cost + sum(prices[s] for s in schedule.shifts) == pytest.approx(-140.0)
+    assert result.proven
     with pytest.raises(AssertionError, match="CP-SAT searched"):
         pricing.price(prices, 0.0, 5.0, 1)  # no threshold, no heuristic: the least is wanted
 
