@@ -61,3 +61,11 @@ def test_a_roster_the_column_bound_proves_optimal_ends_the_search(monkeypatch):
     result = solve_lns(p, _options(5.0, column_generation=True))
     assert result.status.name == "OPTIMAL" and result.objective == 0
     assert _valid(result, p) == 0
+
+
+def test_a_bound_may_prove_only_objectives_up_to_the_lp_value_rounded_up():
+    from solver.column_phase import _provable
+
+    assert _provable(3143.2) == 3144
+    assert _provable(3144.0000001) == 3144  # GLOP's noise is no unit of objective
+    assert _provable(3144.0) == 3144
