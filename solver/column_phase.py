@@ -4,8 +4,8 @@ Column generation (solver.column_bound) prices each reader's schedules against t
 leave; its bound is far stronger than CP-SAT's on rostering models. Its last LP mixes schedules per
 reader. When the schedule program prices every reader (solver.schedule_dp), pricing is cheap
 enough to dive shift by shift, pricing after every step (solver.shift_dive): Curtois-Qu 17 reaches
-its optimum, 5,746, that way, in 3-5 s after 8 s of pricing; where the dive runs out of time, the
-shifts its LP has decided are kept and CP-SAT searches the rest. Otherwise a dive
+its optimum, 5,746, that way, in 1.5-2.5 s after 4-5 s of pricing; where the dive runs out of time,
+the shifts its LP has decided are kept and CP-SAT searches the rest. Otherwise a dive
 (solver.column_dive) fixes readers to whole schedules while the LP's value barely rises; the
 readers left are searched on the product's model around them, hinted at their heaviest schedule
 (solver.column_roster). On Curtois-Qu 9 that dive fixes 26 of 36 nurses at the LP's value and the
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 PRICING_SHARE = 0.6  # of the phase's time; then the dive, then the search around its readers
 DIVE_SHARE = 0.15
 # of the time left after pricing, for the dive shift by shift; the dive by readers and its search
-# get what it leaves when it has not reached a roster (Curtois-Qu 17 needs 3-5 s of 18)
+# get what it leaves when it has not reached a roster (Curtois-Qu 17 needs 1.5-2.5 s of 30)
 SHIFT_DIVE_SHARE = 0.7
 # After the first half of its time, pricing stops once the bound is within this share of the
 # LP's value (Curtois-Qu 19: within 1 % at about 75 s, and 0.14 % at 142 s)
@@ -66,7 +66,7 @@ def lp_guided_roster(
 ) -> ColumnPhase:
     """Column generation from ``start`` for ``seconds * PRICING_SHARE`` (less when it converges
     or its bound is within ``DIVE_READY_GAP`` of the LP). When the schedule program prices every
-    reader (the dive prices with it alone, heuristically), a dive shift by shift; when that
+    reader (the dive prices with it alone, never CP-SAT), a dive shift by shift; when that
     dive has not reached a roster in its time, the shifts its LP has decided are kept and the
     rest is searched (the better of both rosters is kept). Otherwise a dive fixing readers
     while the LP allows, then a search of the rest in the time left."""
