@@ -39,6 +39,10 @@ SHIFT_DIVE_SHARE = 0.7
 # After the first half of its time, pricing stops once the bound is within this share of the
 # LP's value (Curtois-Qu 19: within 1 % at about 75 s, and 0.14 % at 142 s)
 DIVE_READY_GAP = 0.01
+# a bound below this share of the LP's value after half the pricing time: pricing is far from
+# converging (Curtois-Qu 13, 120 nurses, in 60 s: a bound of 0-147 under an LP of about 3,300),
+# and the phase ends there, without a dive (13 ended at 5,084-5,097 after one, 3,428-3,539 without)
+UNGUIDED_SHARE = 0.5
 # a reader's share of a shift within this of 1 (or 0) in the LP where a dive stopped: the shift is
 # decided, worked (or not), and a search settles the rest (Curtois-Qu 19: 3,257-3,761 in 45 s,
 # against 4,414 keeping only the readers the LP gave one schedule)
@@ -69,7 +73,8 @@ def lp_guided_roster(
     reader (the dive prices with it alone, never CP-SAT), a dive shift by shift; when that
     dive has not reached a roster in its time, the shifts its LP has decided are kept and the
     rest is searched (the better of both rosters is kept). Otherwise a dive fixing readers
-    while the LP allows, then a search of the rest in the time left."""
+    while the LP allows, then a search of the rest in the time left. No roster, only the bound,
+    when half the pricing time leaves the bound below ``UNGUIDED_SHARE`` of the LP's value."""
     from solver.column_bound import ColumnGeneration  # noqa: F811 heavy: loaded when asked for
     from solver.column_dive import dive
 
@@ -80,6 +85,10 @@ def lp_guided_roster(
     began = time.perf_counter()
     generated = generation.run(began + seconds * PRICING_SHARE / 2)
     best_bound = generated.bound
+    if not generated.converged and generated.bound < UNGUIDED_SHARE * generated.lp_value:
+        # the LP is no guide yet, and no dive from it would be: the time goes back to the search
+        integer = float(math.ceil(best_bound - 1e-6)) if best_bound > 0 else 0.0
+        return ColumnPhase(None, integer, generation.rounds, False, 0)
     if not generated.converged:
         generated = generation.run(began + seconds * PRICING_SHARE, near=DIVE_READY_GAP)
         best_bound = max(best_bound, generated.bound)

@@ -69,3 +69,30 @@ def test_a_bound_may_prove_only_objectives_up_to_the_lp_value_rounded_up():
     assert _provable(3143.2) == 3144
     assert _provable(3144.0000001) == 3144  # GLOP's noise is no unit of objective
     assert _provable(3144.0) == 3144
+
+
+def test_an_lp_far_from_its_bound_at_half_time_guides_no_dive(monkeypatch):
+    import dataclasses
+
+    import solver.column_dive as column_dive_module
+    import solver.column_phase as column_phase
+    import solver.shift_dive as shift_dive_module
+    from solver.column_bound import ColumnGeneration
+
+    real_run = ColumnGeneration.run
+
+    def unconverged(self, deadline, **kwargs):
+        # a real round's result, as if pricing had only begun: the bound far under the LP
+        result = real_run(self, deadline, **kwargs)
+        return dataclasses.replace(result, bound=1.0, lp_value=100.0, converged=False)
+
+    def no_dive(*_args, **_kwargs):
+        raise AssertionError("dived from an LP that is no guide")
+
+    monkeypatch.setattr(ColumnGeneration, "run", unconverged)
+    monkeypatch.setattr(shift_dive_module, "shift_dive", no_dive)
+    monkeypatch.setattr(column_dive_module, "dive", no_dive)
+    p = problem(shifts(4), [reader("r1"), reader("r2")], headcount_cover=cover("D0", "D1"))
+    phase = column_phase.lp_guided_roster(p, Roster(), 4.0, workers=1)
+    assert phase.chosen is None
+    assert phase.bound == 1.0 and not phase.converged
