@@ -98,7 +98,8 @@ def shift_dive(
         while True:
             _force(generation, forced, chosen, add=True)
             after = _reprice(generation)
-            if len(chosen) == 1 or (after is not None and after <= value + rise):
+            # out of time (None): no halving, each a master solve, only the end
+            if len(chosen) == 1 or after is None or after <= value + rise:
                 break
             # together the choices cost too much: undo them and try the surer half
             _force(generation, forced, chosen, add=False)
@@ -152,6 +153,8 @@ def _reprice(generation: ColumnGeneration) -> float | None:
     """Up to ``ROUNDS_PER_STEP`` rounds of pricing at the master's duals; the master's value
     after, None when time ran out."""
     master, search, coupling = generation.master, generation.search, generation.coupling
+    if time.perf_counter() >= search.deadline:
+        return None
     for _ in range(ROUNDS_PER_STEP):
         _, duals, convexity = master.solve()
         signed = coupling.signed(duals)

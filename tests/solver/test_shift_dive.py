@@ -200,3 +200,41 @@ def test_pricing_stops_once_the_bound_is_near_enough():
     assert stopped.iterations < full.iterations
     assert stopped.bound >= stopped.lp_value * 0.5
     assert stopped.bound <= 607
+
+
+def test_a_dive_out_of_time_stops_at_once_not_halving_its_batch(monkeypatch):
+    # Curtois-Qu 13 overran a dive's 11 s by 8 s: each halving of a batch after the clock ran out
+    # still solved the master
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    generation = ColumnGeneration(p)
+    generation.run(time.perf_counter() + 20)
+    master_type = type(generation.master)
+    solves_after_time: list[float] = []
+    original_solve = master_type.solve
+    deadline = time.perf_counter() + 30.0
+
+    def solve(self):
+        if time.perf_counter() >= generation.search.deadline:
+            solves_after_time.append(time.perf_counter())
+        return original_solve(self)
+
+    def run_out_of_time(self, *args):
+        self.deadline = time.perf_counter()  # the clock runs out during the first step's pricing
+        return None
+
+    monkeypatch.setattr(master_type, "solve", solve)
+    search_type = type(generation.search)
+    original_round = search_type.price_round
+    calls: list[int] = []
+
+    def first_round_then_out(self, *args):
+        calls.append(1)
+        if len(calls) == 1:
+            return original_round(self, *args)
+        return run_out_of_time(self, *args)
+
+    monkeypatch.setattr(search_type, "price_round", first_round_then_out)
+    dived = shift_dive(generation, deadline, lambda schedules: 0.0)
+    assert not dived.complete and dived.steps == 1
+    assert len(calls) == 2  # the first step's batch priced once, not again at each halving
+    assert solves_after_time == []
