@@ -279,8 +279,8 @@ def _counts(ctx: ModelContext, reader: Radiologist, shift: Shift, category: str)
 # Without presolve GLOP re-solves an updated model from its last basis, which the incremental
 # solver keeps itself (passing the basis back costs more to convert than it saves)
 WARM_START = mathopt.SolveParameters(presolve=mathopt.Emphasis.OFF)
-# Only what the column generation reads is converted back to Python: the converting, not GLOP,
-# took half of each re-solve (Curtois-Qu 19's dive: 50 of 120 ms)
+# Only what the column generation reads is converted back to Python: converting results and the
+# basis took 63 of a re-solve's 153 ms in Curtois-Qu 19's dive, GLOP itself 74
 ONLY_NONZERO = mathopt.SparseVectorFilter(skip_zero_values=True)
 READ_BACK = mathopt.ModelSolveParameters(
     variable_values_filter=ONLY_NONZERO,
