@@ -87,12 +87,11 @@ def lp_guided_roster(
     best_bound = generated.bound
     if not generated.converged and generated.bound < UNGUIDED_SHARE * generated.lp_value:
         # the LP is no guide yet, and no dive from it would be: the time goes back to the search
-        integer = float(math.ceil(best_bound - 1e-6)) if best_bound > 0 else 0.0
-        return ColumnPhase(None, integer, generation.rounds, False, 0)
+        return ColumnPhase(None, _integer_bound(best_bound), generation.rounds, False, 0)
     if not generated.converged:
         generated = generation.run(began + seconds * PRICING_SHARE, near=DIVE_READY_GAP)
         best_bound = max(best_bound, generated.bound)
-    bound = float(math.ceil(best_bound - 1e-6)) if best_bound > 0 else 0.0
+    bound = _integer_bound(best_bound)
     search = generation.search
     chosen: ChosenRoster | None = None
     if search.programmed():
@@ -111,7 +110,7 @@ def lp_guided_roster(
             ):
                 # time the dive left: more pricing, for a bound that may prove its roster optimal
                 generated = generation.run(deadline)
-                bound = max(bound, float(math.ceil(generated.bound - 1e-6)))
+                bound = max(bound, _integer_bound(generated.bound))
             return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0)
         # out of time before the LP's mix was a roster: the shifts it has (nearly) decided are
         # kept, worked or not, and the rest is searched from each reader's heaviest schedule
@@ -133,7 +132,13 @@ def _provable(lp_value: float) -> float:
     """The largest objective a bound may yet prove: the bound never passes the LP's value, and
     more columns only lower it. Above it the time goes to the search, not to pricing
     (Curtois-Qu 19: 70 s raised its bound from 3,143 to 3,147 under a roster of 3,165)."""
-    return math.ceil(lp_value - 1e-6)
+    return _integer_bound(lp_value)
+
+
+def _integer_bound(value: float) -> float:
+    """``value`` as a bound of the problem's objective, an integer of at least 0: rounded up,
+    past GLOP's noise."""
+    return float(math.ceil(value - 1e-6)) if value > 0 else 0.0
 
 
 def _search_the_rest(
