@@ -3,9 +3,12 @@ state. solver.schedule_dp_pass lays out the states and reads the way back; this 
 the tables, in loops that numpy would run as hundreds of small array operations a day (the pass
 is called thousands of times in a column generation, a dive or a sweep of best responses).
 
-Tables: ``work[day, c, r, w, m]`` (worked class ``c`` in run index ``r``, ``w`` weekends and
-``m`` minute units so far) and ``off[day, l, w, m]`` (off in rest index ``l``), as described in
-solver.schedule_dp_pass.
+Tables: ``work[day, c, r, k, m]`` (worked class ``c`` in run index ``r``, counter state ``k``
+-- weekends worked, and shifts worked toward each count cap the program keeps exactly -- and ``m``
+minute units so far) and ``off[day, l, k, m]`` (off in rest index ``l``), as described in
+solver.schedule_dp_pass. ``counter_next[i, c, k]`` is the counter state after working class ``c``
+from ``k`` on a day that starts a new weekend (``i`` 1) or not (``i`` 0), -1 where a cap would
+break; ``counter_prev`` the state before, the same way.
 """
 
 from __future__ import annotations
@@ -24,18 +27,17 @@ def _enter(  # noqa: PLR0913
     lengths: np.ndarray,
     day: int,
     new_weekend: bool,
-    weekends_capped: bool,
+    counter_next: np.ndarray,
     saturating: bool,
     weekend_price: float,
 ) -> None:
-    """``work`` lowered to ``source`` moved by each length group's minutes (and a weekend when
-    ``new_weekend``), plus the class's cost of that group that day."""
+    """``work`` lowered to ``source`` moved by each length group's minutes (and its counter
+    state by the class's step, a new weekend's when ``new_weekend``), plus the class's cost of
+    that group that day."""
     groups = class_cost.shape[0]
-    classes, run_states, weekend_states, minute_states = work.shape
-    weekends_by = 1 if new_weekend and weekends_capped else 0
+    classes, run_states, counter_states, minute_states = work.shape
+    step = 1 if new_weekend else 0
     extra = weekend_price if new_weekend else 0.0
-    if weekends_by >= weekend_states:
-        return
     for g in range(groups):
         length = lengths[g]
         for c in range(classes):
@@ -44,9 +46,12 @@ def _enter(  # noqa: PLR0913
                 continue
             cost += extra
             for r in range(run_states):
-                for w in range(weekend_states - weekends_by):
-                    row = source[c, r, w]
-                    out = work[c, r, w + weekends_by]
+                for k in range(counter_states):
+                    k_after = counter_next[step, c, k]
+                    if k_after < 0:
+                        continue
+                    row = source[c, r, k]
+                    out = work[c, r, k_after]
                     for m in range(minute_states - length):
                         value = row[m] + cost
                         if value < out[m + length]:
@@ -70,12 +75,12 @@ def _close(a: float, b: float) -> bool:
 # of any layout ("A").
 FORWARD_SIGNATURE = (
     "(float64[:, :, :], int64[:], boolean[:, :], boolean[:], boolean[:], boolean[:],"
-    " int64, int64, int64, int64, int64, boolean, boolean, float64)"
+    " int64, int64, int64, int64[:, :, :], int64, boolean, float64)"
 )
 WAY_BACK_SIGNATURE = (
     "(float64[:, :, :, :, :], float64[:, :, :, :], float64[:, :, :], int64[:, :, :], int64[:],"
-    " boolean[:, :], boolean[:], boolean[:], boolean[:], int64, int64, boolean, boolean, float64,"
-    " int64[:])"
+    " boolean[:, :], boolean[:], boolean[:], boolean[:], int64, int64, int64[:, :, :], boolean,"
+    " float64, int64[:])"
 )
 
 
@@ -90,17 +95,17 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
     runs: int,
     max_run: int,  # -1: none
     off_runs: int,
-    weekend_states: int,
+    counter_next: np.ndarray,  # [new weekend, c, k]: the counter state after, -1: a cap breaks
     minute_states: int,
-    weekends_capped: bool,
     saturating: bool,
     weekend_price: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     groups, days, classes = class_cost.shape
-    work = np.full((days, classes, runs + 1, weekend_states, minute_states), INF)
-    off = np.full((days, off_runs, weekend_states, minute_states), INF)
-    source = np.empty((classes, runs + 1, weekend_states, minute_states))
-    rested = np.empty((classes, runs + 1, weekend_states, minute_states))
+    counter_states = counter_next.shape[2]
+    work = np.full((days, classes, runs + 1, counter_states, minute_states), INF)
+    off = np.full((days, off_runs, counter_states, minute_states), INF)
+    source = np.empty((classes, runs + 1, counter_states, minute_states))
+    rested = np.empty((classes, runs + 1, counter_states, minute_states))
     off[0, off_runs - 1, 0, 0] = 0.0
     if max_run < 0 or 1 <= max_run:
         source[:] = INF
@@ -112,14 +117,14 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
             lengths,
             0,
             new_weekend_after_off[0],
-            weekends_capped,
+            counter_next,
             saturating,
             weekend_price,
         )
     for day in range(1, days):
         before, off_before = work[day - 1], off[day - 1]
         today_off = off[day]
-        for w in range(weekend_states):
+        for w in range(counter_states):
             for m in range(minute_states):
                 ended = INF
                 for c in range(classes):
@@ -153,7 +158,7 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
                         if not first_allowed:
                             continue
                         target = r  # still every day since day 0
-                    for w in range(weekend_states):
+                    for w in range(counter_states):
                         for m in range(minute_states):
                             value = before[u, r, w, m]
                             if value < source[c, target, w, m]:
@@ -161,7 +166,7 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
         after_work, after_off = new_weekend_after_work[day], new_weekend_after_off[day]
         if after_work == after_off:  # a new run after a rest moves as the others do
             for c in range(classes):
-                for w in range(weekend_states):
+                for w in range(counter_states):
                     for m in range(minute_states):
                         rest_value = off_before[off_runs - 1, w, m]
                         if rest_value < source[c, 0, w, m]:
@@ -173,7 +178,7 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
             lengths,
             day,
             after_work,
-            weekends_capped,
+            counter_next,
             saturating,
             weekend_price,
         )
@@ -188,7 +193,7 @@ def forward_tables(  # noqa: PLR0913 the layout, flat: compiled code takes array
                 lengths,
                 day,
                 after_off,
-                weekends_capped,
+                counter_next,
                 saturating,
                 weekend_price,
             )
@@ -208,10 +213,10 @@ def way_back(  # noqa: PLR0913, PLR0912, C901 one walk over the days, every kind
     new_weekend_after_off: np.ndarray,
     runs: int,
     max_run: int,
-    weekends_capped: bool,
+    counter_prev: np.ndarray,  # [new weekend, c, k]: the counter state before, -1: none
     saturating: bool,
     weekend_price: float,
-    end: np.ndarray,  # the end state: (0, c, r, w, m) worked, (1, l, w, m, 0) off
+    end: np.ndarray,  # the end state: (0, c, r, k, m) worked, (1, l, k, m, 0) off
 ) -> np.ndarray:
     """The template worked each day (-1: off) on a way of least value into the ``end`` state:
     each day, a state the day before whose value plus the step's cost is the state's value."""
@@ -255,8 +260,8 @@ def way_back(  # noqa: PLR0913, PLR0912, C901 one walk over the days, every kind
             cost = class_cost[g, day, c]
             if cost == np.inf:
                 continue
-            w_work = w - (1 if new_weekend_after_work[day] and weekends_capped else 0)
-            w_off = w - (1 if new_weekend_after_off[day] and weekends_capped else 0)
+            w_work = counter_prev[1 if new_weekend_after_work[day] else 0, c, w]
+            w_off = counter_prev[1 if new_weekend_after_off[day] else 0, c, w]
             extra_work = weekend_price if new_weekend_after_work[day] else 0.0
             extra_off = weekend_price if new_weekend_after_off[day] else 0.0
             low = m - lengths[g]

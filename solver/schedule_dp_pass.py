@@ -1,7 +1,7 @@
 """One pass of the schedule program (solver.schedule_dp): least values by day and state, then the
 way back from the best end.
 
-States after a day, each over (weekends worked, minutes worked): ``work[c, r]``, worked a
+States after a day, each over (counter state, minutes worked): ``work[c, r]``, worked a
 template of succession class ``c`` (templates that may follow and be followed by the same ones),
 in a run of ``r + 1`` days that began after a day off (without a maximum run the last ``r < R``
 means "that many or more"), or for ``r == R``, worked every day since day 0 (a run exempt from the
@@ -9,7 +9,9 @@ minimum, as it touches the horizon's start); ``off[l]``, a day off in a rest of 
 the last ``l`` meaning "enough rest" (where a rest from day 0, exempt from the minimum, starts).
 
 Each day a class takes the cheapest of its templates of each length: the state keeps the class,
-the minutes and the weekends, which is all the rules after that day look at.
+the minutes and the counter state, which is all the rules after that day look at. The counter
+state (solver.schedule_dp's ``counter_next``) counts weekends worked and, in a program that keeps
+some count caps exactly, the shifts worked toward each of them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from solver.schedule_dp_kernel import forward_tables, way_back
 if TYPE_CHECKING:
     from solver.schedule_dp import ReaderDP
 
-State = tuple[int, ...]  # (_WORK, class, run, weekends, minutes) or (_OFF, rest, weekends, minutes)
+State = tuple[int, ...]  # (_WORK, class, run, counter, minutes) or (_OFF, rest, counter, minutes)
 _WORK, _OFF = 0, 1
 RELATIVE_TOLERANCE = 1e-9
 
@@ -47,12 +49,12 @@ class ForwardPass:
                 self.class_pick[g, :, c] = templates[sub.argmin(axis=1)]
         self.workable = np.isfinite(self.class_cost).any(axis=2)  # [g, day]
         self.first_run = dp.runs  # the run index of "worked every day since day 0"
-        self.work_shape = (classes, dp.runs + 1, dp.weekend_states, dp.minute_states)
+        self.work_shape = (classes, dp.runs + 1, dp.counter_states, dp.minute_states)
         self.may_end = np.zeros(dp.runs + 1, dtype=bool)
         self.may_end[max(0, dp.min_run - 1) :] = True
         self.may_end[self.first_run] = True  # exempt from the minimum
-        self.work = np.empty(0)  # [day, class, run, weekends, minutes], once run
-        self.off = np.empty(0)  # [day, rest, weekends, minutes]
+        self.work = np.empty(0)  # [day, class, run, counter, minutes], once run
+        self.off = np.empty(0)  # [day, rest, counter, minutes]
         self.result: tuple[float, frozenset[tuple[int, int]]] | None = None  # once run
 
     def run(self) -> tuple[float, frozenset[tuple[int, int]]] | None:
@@ -69,9 +71,8 @@ class ForwardPass:
             dp.runs,
             dp.max_run_or_none,
             dp.off_runs,
-            dp.weekend_states,
+            dp.counter_next,
             dp.minute_states,
-            dp.weekend_cap is not None,
             dp.saturating,
             float(self.weekend_price),
         )
@@ -105,7 +106,7 @@ class ForwardPass:
             dp.new_weekend_after_off,
             dp.runs,
             dp.max_run_or_none,
-            dp.weekend_cap is not None,
+            dp.counter_prev,
             dp.saturating,
             float(self.weekend_price),
             end,
@@ -139,14 +140,13 @@ class ForwardPass:
         return float(table[day][tuple(index)])
 
     def sources(
-        self, day: int, c: int, run: int, weekends: int, minutes: int, g: int
+        self, day: int, c: int, run: int, counter: int, minutes: int, g: int
     ) -> list[State]:
         """States the day before from which working class ``c`` (length group ``g``) reaches
-        ``(c, run, weekends, minutes)``."""
+        ``(c, run, counter, minutes)``."""
         dp = self.dp
-        capped = dp.weekend_cap is not None
-        w_work = weekends - int(dp.new_weekend_after_work[day] and capped)
-        w_off = weekends - int(dp.new_weekend_after_off[day] and capped)
+        w_work = int(dp.counter_prev[int(dp.new_weekend_after_work[day]), c, counter])
+        w_off = int(dp.counter_prev[int(dp.new_weekend_after_off[day]), c, counter])
         before_minutes = self._minutes_before(minutes, g)
         if day == 0:
             fits = run == self.first_run and w_off == 0 and 0 in before_minutes

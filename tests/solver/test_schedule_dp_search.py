@@ -1,6 +1,7 @@
 """The search of the gap the schedule program's multipliers leave (solver.schedule_dp_search):
 the cheapest schedule that keeps every count cap, or proof that none is below the question's
-threshold, and a valid bound when it gives up."""
+threshold, and a valid bound when it gives up. The search closes the gaps a program counting caps
+in its state cannot (too many count states): these tests allow no counting program."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from factories import problem, reader, rules
 from factories import shifts as shift_range
 from test_schedule_dp import PRICE_ROUNDING, cp_sat_least, priced, program_of
 
+import solver.schedule_dp as schedule_dp
 import solver.schedule_dp_search as schedule_dp_search
 from scheduler.benchmarks.curtois import read_instance
 from scheduler.benchmarks.mapping import to_problem
@@ -23,6 +25,11 @@ from solver.roster import Roster
 from solver.validate import validate
 
 CURTOIS = Path(__file__).parents[1] / "fixtures" / "curtois"
+
+
+@pytest.fixture(autouse=True)
+def no_counting_program(monkeypatch):
+    monkeypatch.setattr(schedule_dp, "MAX_COUNT_STATES", 1)
 
 
 def nights_pay_best():
