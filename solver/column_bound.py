@@ -145,11 +145,12 @@ class ColumnGeneration:
         self.rounds = 0
 
     def release(self) -> None:
-        """Every schedule may enter the master again, and pricing forces no shift (after a dive,
-        solver.shift_dive)."""
+        """Every schedule may enter the master again, and pricing forces and forbids no shift
+        (after a dive, solver.shift_dive)."""
         for reader, columns in self.pool.columns.items():
             self.master.allow_only(reader, set(range(len(columns))))
         self.search.forced = {}
+        self.search.forbidden = {}
         self.search.priced_at = None
 
     def run(
@@ -261,6 +262,9 @@ class _Search:
         # shifts a reader must work (a dive's choices): priced far below anything else, and only
         # schedules working all of them enter the master
         self.forced: dict[str, frozenset[str]] = {}
+        # shifts a reader may not work (a dive's other branch): priced far above anything else,
+        # and no schedule working one enters the master
+        self.forbidden: dict[str, frozenset[str]] = {}
         # the schedule program's schedules are answer enough, proven or not (during a dive)
         self.heuristic = False
 
@@ -359,6 +363,8 @@ class _Search:
         prices = self.coupling.shift_prices(reader, duals)
         for shift_id in self.forced.get(reader, ()):
             prices[shift_id] = prices.get(shift_id, 0.0) - FORCED_PRICE
+        for shift_id in self.forbidden.get(reader, ()):
+            prices[shift_id] = prices.get(shift_id, 0.0) + FORCED_PRICE
         return prices
 
     def _add_best(
@@ -379,7 +385,12 @@ class _Search:
         priced.sort(key=lambda item: item[0])
         added = 0
         forced = self.forced.get(reader, frozenset())
-        priced = [(cost, schedule) for cost, schedule in priced if forced <= schedule.shifts]
+        forbidden = self.forbidden.get(reader, frozenset())
+        priced = [
+            (cost, schedule)
+            for cost, schedule in priced
+            if forced <= schedule.shifts and not forbidden & schedule.shifts
+        ]
         for reduced_cost, schedule in priced[:SCHEDULES_PER_PRICING]:
             if reduced_cost < -REDUCED_COST_TOLERANCE and self.pool.add(reader, schedule):
                 added += 1

@@ -7,7 +7,9 @@ reader's largest share, and makes the readers work them: the master keeps only t
 do, and pricing looks only for such schedules (solver.column_bound's ``forced``). Pricing then
 runs a few rounds, so the LP stays close to the best mix agreeing with every choice so far. How
 many choices a step makes adapts: halved while together they raise the LP too much, grown after a
-step that held. Every step's roster of each reader's heaviest schedule is a candidate; the dive
+step that held. A single choice that still raises it too much is weighed against its other
+branch, the reader never working that shift, and the branch raising the LP less is taken. Every
+step's roster of each reader's heaviest schedule is a candidate; the dive
 ends when the LP's mix is a roster, or at the deadline (solver.column_phase then keeps the shifts
 the LP has decided and searches the rest).
 
@@ -75,6 +77,7 @@ def shift_dive(
     search.deadline = deadline
     search.heuristic = True  # the dive wants columns quickly; the bound is priced after it
     forced: dict[str, set[str]] = defaultdict(set)
+    forbidden: dict[str, set[str]] = defaultdict(set)
     steps = 0
     value = _reprice(generation)
     best: Schedules | None = None
@@ -96,18 +99,21 @@ def shift_dive(
         chosen = ranked[:batch]
         rise = max(1.0, STEP_RISE * abs(value))
         while True:
-            _force(generation, forced, chosen, add=True)
+            _force(generation, forced, forbidden, chosen, add=True)
             after = _reprice(generation)
             # out of time (None): no halving, each a master solve, only the end
-            if len(chosen) == 1 or after is None or after <= value + rise:
+            if after is None or after <= value + rise:
+                break
+            if len(chosen) == 1:
+                after = _other_branch(generation, forced, forbidden, chosen[0], after)
                 break
             # together the choices cost too much: undo them and try the surer half
-            _force(generation, forced, chosen, add=False)
+            _force(generation, forced, forbidden, chosen, add=False)
             chosen = chosen[: len(chosen) // 2]
         batch = len(chosen) if len(chosen) < batch else math.ceil(batch * BATCH_GROWTH)
         value = after
         steps += 1
-    search.forced = {}
+    search.forced, search.forbidden = {}, {}
     search.heuristic = False
     lp_value = value if value is not None else float("inf")
     forced_count = sum(len(s) for s in forced.values())
@@ -128,24 +134,53 @@ def shift_dive(
     )
 
 
+def _other_branch(
+    generation: ColumnGeneration,
+    forced: dict[str, set[str]],
+    forbidden: dict[str, set[str]],
+    choice: tuple[str, str],
+    forcing_value: float,
+) -> float | None:
+    """The reader forbidden the shift instead of forced to it when that raises the LP less
+    (else forced again); the LP's value after, None when time ran out."""
+    _force(generation, forced, forbidden, [choice], add=False)
+    _force(generation, forced, forbidden, [choice], add=True, forbid=True)
+    forbidding_value = _reprice(generation)
+    if forbidding_value is None or forbidding_value <= forcing_value:
+        return forbidding_value
+    _force(generation, forced, forbidden, [choice], add=False, forbid=True)
+    _force(generation, forced, forbidden, [choice], add=True)
+    return _reprice(generation)
+
+
 def _force(
     generation: ColumnGeneration,
     forced: dict[str, set[str]],
+    forbidden: dict[str, set[str]],
     chosen: list[tuple[str, str]],
     *,
     add: bool,
+    forbid: bool = False,
 ) -> None:
-    """Make (or, ``add`` false, stop making) each reader work their chosen shifts."""
+    """Make (or, ``add`` false, stop making) each reader work their chosen shifts, or with
+    ``forbid`` not work them. The master keeps only the schedules that work every forced shift
+    and no forbidden one."""
     pool, master, search = generation.pool, generation.master, generation.search
+    changed = forbidden if forbid else forced
     for reader, shift_id in chosen:
         if add:
-            forced[reader].add(shift_id)
+            changed[reader].add(shift_id)
         else:
-            forced[reader].discard(shift_id)
+            changed[reader].discard(shift_id)
     for reader in {reader for reader, _ in chosen}:
-        keep = {i for i, c in enumerate(pool.columns[reader]) if forced[reader] <= c.shifts}
+        keep = {
+            i
+            for i, c in enumerate(pool.columns[reader])
+            if forced[reader] <= c.shifts and not forbidden[reader] & c.shifts
+        }
         master.allow_only(reader, keep)
     search.forced = {reader: frozenset(shifts) for reader, shifts in forced.items()}
+    search.forbidden = {reader: frozenset(shifts) for reader, shifts in forbidden.items()}
     search.priced_at = None  # prices proven before no longer hold
 
 

@@ -95,8 +95,9 @@ def test_release_lets_every_schedule_enter_again():
     reader = p.radiologists[0].id
     generation.master.allow_only(reader, set())
     generation.search.forced = {reader: frozenset({"x"})}
+    generation.search.forbidden = {reader: frozenset({"y"})}
     generation.release()
-    assert generation.search.forced == {}
+    assert generation.search.forced == {} and generation.search.forbidden == {}
     assert all(var.upper_bound == math.inf for var in generation.master.columns[reader])
 
 
@@ -116,11 +117,14 @@ def test_choices_that_cost_too_much_together_are_halved(monkeypatch):
     calls: list[tuple[bool, int]] = []
     original = shift_dive_module._force
 
-    def recorded(generation, forced, chosen, *, add):
-        calls.append((add, len(chosen)))
-        return original(generation, forced, chosen, add=add)
+    def recorded(generation, forced, forbidden, chosen, *, add, forbid=False):
+        if not forbid and not (not add and len(chosen) == 1):  # batches, not other branches
+            calls.append((add, len(chosen)))
+        return original(generation, forced, forbidden, chosen, add=add, forbid=forbid)
 
     monkeypatch.setattr(shift_dive_module, "_force", recorded)
+    # a single choice's other branch is weighed apart (the next test)
+    monkeypatch.setattr(shift_dive_module, "_other_branch", lambda *args: args[-1])
 
     def objective(schedules: dict[str, frozenset[str]]) -> float:
         return validate(p, Roster.from_schedules(schedules)).objective
@@ -200,6 +204,45 @@ def test_pricing_stops_once_the_bound_is_near_enough():
     assert stopped.iterations < full.iterations
     assert stopped.bound >= stopped.lp_value * 0.5
     assert stopped.bound <= 607
+
+
+def test_a_single_costly_choice_takes_the_branch_raising_the_lp_less(monkeypatch):
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    generation = ColumnGeneration(p)
+    generation.run(time.perf_counter() + 20)
+    monkeypatch.setattr(shift_dive_module, "STEP_RISE", 0.0)  # every rise costs too much
+    monkeypatch.setattr(shift_dive_module, "SURE", 1.1)
+    original = shift_dive_module._other_branch
+    forbidden_taken = 0
+
+    def weighed(generation, forced, forbidden, choice, forcing_value):
+        nonlocal forbidden_taken
+        value = original(generation, forced, forbidden, choice, forcing_value)
+        reader, shift_id = choice
+        search, pool = generation.search, generation.pool
+        # exactly one branch holds, and the master mixes only schedules that keep it
+        assert (shift_id in search.forbidden.get(reader, ())) != (
+            shift_id in search.forced.get(reader, ())
+        )
+        if shift_id in search.forbidden[reader]:
+            forbidden_taken += 1
+            assert value <= forcing_value + 1e-6
+        weights = generation.master.weights()[reader]
+        for weight, column in zip(weights, pool.columns[reader], strict=True):
+            if weight > 1e-9:
+                assert (shift_id in column.shifts) == (shift_id in search.forced[reader])
+        return value
+
+    monkeypatch.setattr(shift_dive_module, "_other_branch", weighed)
+
+    def objective(schedules: dict[str, frozenset[str]]) -> float:
+        return validate(p, Roster.from_schedules(schedules)).objective
+
+    dived = shift_dive(generation, time.perf_counter() + 30, objective)
+    assert forbidden_taken > 0, "no choice's other branch was taken"
+    assert dived.best is not None
+    assert validate(p, Roster.from_schedules(dived.best)).messages() == []
+    assert generation.search.forbidden == {} and generation.search.forced == {}
 
 
 def test_a_dive_out_of_time_stops_at_once_not_halving_its_batch(monkeypatch):
