@@ -356,7 +356,8 @@ class _Search:
     def prices_quickly(self) -> bool:
         """Every reader priced by the schedule program, CP-SAT searching for few of them in the
         last rounds (count caps the program could not settle: a half or more of the calls on
-        Curtois-Qu 15 as its bound converges); CP-SAT's calls then want their threads."""
+        Curtois-Qu 15 as its bound converged, before the program counted its small caps);
+        CP-SAT's calls then want their threads."""
         return self.programmed() and self.searched_share <= QUICK_SEARCHED_SHARE
 
     def _shift_prices(self, reader: str, duals: list[float]) -> dict[str, float]:
