@@ -360,6 +360,12 @@ class _Search:
         CP-SAT's calls then want their threads."""
         return self.programmed() and self.searched_share <= QUICK_SEARCHED_SHARE
 
+    def keeps(self, reader: str, shifts: frozenset[str]) -> bool:
+        """The schedule works every shift forced on ``reader`` and none forbidden (a dive's
+        choices): only such schedules may enter the master."""
+        forced = self.forced.get(reader, frozenset())
+        return forced <= shifts and not self.forbidden.get(reader, frozenset()) & shifts
+
     def _shift_prices(self, reader: str, duals: list[float]) -> dict[str, float]:
         prices = self.coupling.shift_prices(reader, duals)
         for shift_id in self.forced.get(reader, ()):
@@ -385,12 +391,8 @@ class _Search:
             priced.append((cost - convexity[reader], schedule))
         priced.sort(key=lambda item: item[0])
         added = 0
-        forced = self.forced.get(reader, frozenset())
-        forbidden = self.forbidden.get(reader, frozenset())
         priced = [
-            (cost, schedule)
-            for cost, schedule in priced
-            if forced <= schedule.shifts and not forbidden & schedule.shifts
+            (cost, schedule) for cost, schedule in priced if self.keeps(reader, schedule.shifts)
         ]
         for reduced_cost, schedule in priced[:SCHEDULES_PER_PRICING]:
             if reduced_cost < -REDUCED_COST_TOLERANCE and self.pool.add(reader, schedule):

@@ -172,16 +172,12 @@ def _force(
             changed[reader].add(shift_id)
         else:
             changed[reader].discard(shift_id)
-    for reader in {reader for reader, _ in chosen}:
-        keep = {
-            i
-            for i, c in enumerate(pool.columns[reader])
-            if forced[reader] <= c.shifts and not forbidden[reader] & c.shifts
-        }
-        master.allow_only(reader, keep)
     search.forced = {reader: frozenset(shifts) for reader, shifts in forced.items()}
     search.forbidden = {reader: frozenset(shifts) for reader, shifts in forbidden.items()}
     search.priced_at = None  # prices proven before no longer hold
+    for reader in {reader for reader, _ in chosen}:
+        keep = {i for i, c in enumerate(pool.columns[reader]) if search.keeps(reader, c.shifts)}
+        master.allow_only(reader, keep)
 
 
 def _reprice(generation: ColumnGeneration) -> float | None:
