@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -75,6 +76,24 @@ class ColumnBound:
     seconds: float
     columns: dict[str, list[frozenset[str]]]
     lp_weights: dict[str, list[float]]
+
+    def shares(self) -> dict[str, dict[str, float]]:
+        """How much of each shift each reader works in the LP's mix of their schedules."""
+        return {
+            reader: reader_shares(self.lp_weights.get(reader) or [0.0] * len(schedules), schedules)
+            for reader, schedules in self.columns.items()
+        }
+
+
+def reader_shares(
+    weights: Sequence[float], schedules: Sequence[frozenset[str]]
+) -> dict[str, float]:
+    """How much of each shift one reader works in the LP's mix of their ``schedules``."""
+    share: dict[str, float] = defaultdict(float)
+    for weight, schedule in zip(weights, schedules, strict=True):
+        for shift_id in schedule:
+            share[shift_id] += weight
+    return dict(share)
 
 
 @dataclass(frozen=True)

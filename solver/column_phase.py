@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from solver.column_roster import ChosenRoster, choose_schedules
@@ -57,6 +57,9 @@ class ColumnPhase:
     rounds: int
     converged: bool
     fixed_readers: int  # by the dive
+    # each reader's share of each shift in the LP pricing ended on (before any dive); empty when
+    # the LP was no guide (solver.lp_neighbourhood frees where a roster disputes it)
+    shares: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def lp_guided_roster(
@@ -92,6 +95,7 @@ def lp_guided_roster(
         generated = generation.run(began + seconds * PRICING_SHARE, near=DIVE_READY_GAP)
         best_bound = max(best_bound, generated.bound)
     bound = _integer_bound(best_bound)
+    shares = generated.shares()
     search = generation.search
     chosen: ChosenRoster | None = None
     if search.programmed():
@@ -111,7 +115,7 @@ def lp_guided_roster(
                 # time the dive left: more pricing, for a bound that may prove its roster optimal
                 generated = generation.run(deadline)
                 bound = max(bound, _integer_bound(generated.bound))
-            return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0)
+            return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0, shares)
         # out of time before the LP's mix was a roster: the shifts it has (nearly) decided are
         # kept, worked or not, and the rest is searched from each reader's heaviest schedule
         chosen = _search_the_undecided(
@@ -119,13 +123,14 @@ def lp_guided_roster(
         )
         if by_shift is not None and (chosen is None or by_shift.objective < chosen.objective):
             chosen = by_shift
-        return ColumnPhase(
-            chosen, bound, generation.rounds, generated.converged, len(dived_by_shift.settled)
-        )
+        settled = len(dived_by_shift.settled)
+        return ColumnPhase(chosen, bound, generation.rounds, generated.converged, settled, shares)
     dived = dive(generation, min(deadline, time.perf_counter() + seconds * DIVE_SHARE))
     fixed = {reader: [schedule] for reader, schedule in dived.fixed.items()}
     chosen = _search_the_rest(problem, fixed, dived.heaviest, deadline, workers, seed, should_stop)
-    return ColumnPhase(chosen, bound, generation.rounds, generated.converged, len(dived.fixed))
+    return ColumnPhase(
+        chosen, bound, generation.rounds, generated.converged, len(dived.fixed), shares
+    )
 
 
 def _provable(lp_value: float) -> float:

@@ -97,6 +97,7 @@ STEP_WORKERS = 2  # the parts are small: more workers than cores only share the 
 # step gains (Curtois-Qu 13), near one a step needs longer to find anything (19)
 PACE_FASTER, PACE_SLOWER = 0.85, 1.1  # after a step that gained / did not; settles near 37 % wins
 MIN_PACE, MAX_PACE = 0.25, 2.0
+GUIDED_KIND = "lp"  # the neighbourhood of the roster's disputes with the column phase's LP
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,7 @@ class _Search:
     bound: float = 0.0
     steps: int = 0
     pace: float = 1.0  # the step budget's multiple of options.lns_seconds_per_step
+    guide: Neighbourhood | None = None  # where the roster disputes the column phase's LP
     cell_vars: dict[Cell, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
@@ -450,6 +452,7 @@ def _column_phase(search: _Search, current: _Current) -> _Current:
     """Column generation's bound joins the search's, and its LP-guided roster replaces the
     current one when better (solver.column_phase)."""
     from solver.column_phase import PRICING_SHARE, lp_guided_roster  # heavy: only when asked
+    from solver.lp_neighbourhood import lp_disputes
 
     if search.recorder.poll_stop():
         return current
@@ -474,6 +477,8 @@ def _column_phase(search: _Search, current: _Current) -> _Current:
         should_stop=search.recorder.poll_stop,
     )
     search.bound = max(search.bound, phase.bound)
+    if phase.shares:
+        search.guide = lp_disputes(phase.shares)
     chosen = phase.chosen
     log.info(
         "LNS: column phase %s (%d readers fixed by the dive), bound %g after %d rounds at %.1f s",
@@ -555,13 +560,18 @@ def _improve(
     model = search.roster_model.model
     rng = random.Random(search.options.random_seed)
     kinds = [_Kind(name, fn, size=0.05) for name, fn in neighbourhoods.items()]
+    # the LP's disputes get every other step: the bandit, scoring gain per second, starves them
+    # behind the whole model's long steps (Curtois-Qu 15 in 100 s: 4,139 so, 4,035 alternating)
+    guided = _Kind(GUIDED_KIND, search.guide, size=0.05) if search.guide else None
     decisions = [var.index for var in search.roster_model.ctx.x.values()]
     for index in decisions:
         _fix(model, index, current.values[index])
+    turn = 0
     while search.remaining > 0.05 and not search.recorder.poll_stop():
         if current.objective <= search.bound:
             break
-        kind = _pick(kinds, rng)
+        turn += 1
+        kind = guided if guided is not None and turn % 2 == 0 else _pick(kinds, rng)
         view = LnsView(search.problem, current.roster, kind.size, rng)
         freed = [
             i for cell in set(kind.neighbourhood(view)) for i in search.cell_vars.get(cell, [])
@@ -569,6 +579,8 @@ def _improve(
         kind.tries += 1
         if not freed:
             kind.score *= 0.5
+            if kind is guided:  # the roster is the LP's own mix: nothing left to dispute
+                guided = None
             continue
         step_started, before = time.perf_counter(), current.objective
         status, current = _step(search, current, freed, len(freed) / len(decisions))
@@ -581,7 +593,10 @@ def _improve(
         "LNS: %d steps, pace %.2f; %s",
         search.steps,
         search.pace,
-        ", ".join(f"{k.name} {k.wins}/{k.tries} size {k.size:.3f}" for k in kinds),
+        ", ".join(
+            f"{k.name} {k.wins}/{k.tries} size {k.size:.3f}"
+            for k in [*kinds, *([guided] if guided else [])]
+        ),
     )
     return current
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from solver.column_bound import ColumnGeneration
+from solver.column_bound import ColumnGeneration, reader_shares
 from solver.column_master import ARTIFICIAL_COST
 
 Schedules = dict[str, frozenset[str]]
@@ -220,12 +220,7 @@ def _mix(
 
 
 def _reader_shares(weights: Sequence[float], columns: Sequence[_HasShifts]) -> dict[str, float]:
-    """How much of each shift one reader works in the LP's mix of their schedules."""
-    share: dict[str, float] = defaultdict(float)
-    for weight, column in zip(weights, columns, strict=True):
-        for shift_id in column.shifts:
-            share[shift_id] += weight
-    return dict(share)
+    return reader_shares(weights, [column.shifts for column in columns])
 
 
 def _choices(shares: list[tuple[float, str, str]]) -> list[tuple[str, str]]:
