@@ -12,6 +12,9 @@ size grows when its searches finish (the part was solved to optimality) and shri
 out of time; on a small problem the parts grow to the whole. The ``whole`` kind frees everything:
 a full portfolio search from the current roster, which also tightens the bound.
 
+After a column phase (``SolveOptions.column_generation``), every other step frees cells where the
+roster disputes the phase's LP (solver.lp_neighbourhood), outside the draw by gain per second.
+
 The first roster comes from ``start`` when given, else from the readers solved one by one when no
 hard rule couples them (by best responses, solver.best_response, where the schedule program models
 every reader; else each reader's CP-SAT model, solver.per_reader), else from the monolithic
