@@ -566,6 +566,7 @@ def _improve(
     # the LP's disputes get every other step: the bandit, scoring gain per second, starves them
     # behind the whole model's long steps (Curtois-Qu 15 in 100 s: 4,139 so, 4,035 alternating)
     guided = _Kind(GUIDED_KIND, search.guide, size=0.05) if search.guide else None
+    reported = [*kinds, *([guided] if guided else [])]  # for the closing log line
     decisions = [var.index for var in search.roster_model.ctx.x.values()]
     for index in decisions:
         _fix(model, index, current.values[index])
@@ -596,10 +597,7 @@ def _improve(
         "LNS: %d steps, pace %.2f; %s",
         search.steps,
         search.pace,
-        ", ".join(
-            f"{k.name} {k.wins}/{k.tries} size {k.size:.3f}"
-            for k in [*kinds, *([guided] if guided else [])]
-        ),
+        ", ".join(f"{k.name} {k.wins}/{k.tries} size {k.size:.3f}" for k in reported),
     )
     return current
 
