@@ -80,7 +80,7 @@ class ColumnBound:
     def shares(self) -> dict[str, dict[str, float]]:
         """How much of each shift each reader works in the LP's mix of their schedules."""
         return {
-            reader: reader_shares(self.lp_weights.get(reader) or [0.0] * len(schedules), schedules)
+            reader: reader_shares(self.lp_weights[reader], schedules)
             for reader, schedules in self.columns.items()
         }
 

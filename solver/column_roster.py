@@ -115,7 +115,7 @@ def _fix_shifts(
 def _hint_roster(roster_model: RosterModel, roster: Roster) -> None:
     """Hint the assignments of ``roster``; the chosen-schedule literals are left to propagation."""
     ctx = roster_model.ctx
-    worked = {(a.radiologist, a.shift_id) for a in roster.assignments}
+    worked = roster.worked()
     ctx.model.clear_hints()  # type: ignore[no-untyped-call]
     for key, var in ctx.x.items():
         ctx.model.add_hint(var, key in worked)

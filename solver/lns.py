@@ -404,7 +404,7 @@ def _complete(search: _Search, roster: Roster) -> _Current | None:
     """The model's full solution for ``roster``'s assignments (None if they break a hard rule):
     every reader-shift decision fixed, CP-SAT derives the rest."""
     model = search.roster_model.model
-    worked = {(a.radiologist, a.shift_id) for a in roster.assignments}
+    worked = roster.worked()
     decisions = search.roster_model.ctx.x
     for key, var in decisions.items():
         _fix(model, var.index, int(key in worked))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from solver.problem import Problem
@@ -28,7 +29,7 @@ Shares = Mapping[str, Mapping[str, float]]  # reader id -> shift id -> share of 
 
 
 def disputed_cells(
-    problem: Problem, shares: Shares, worked: set[tuple[str, str]]
+    problem: Problem, shares: Shares, worked: AbstractSet[tuple[str, str]]
 ) -> dict[Cell, float]:
     """Each cell where the roster (``worked``: reader and shift pairs) and the LP disagree, with
     how much: the sum over the day's shifts of |worked - share|."""
@@ -53,8 +54,7 @@ def lp_disputes(shares: Shares) -> Neighbourhood:
     dispute, drawn by how much they disagree (weighted at random)."""
 
     def neighbourhood(view: LnsView) -> list[Cell]:
-        worked = {(a.radiologist, a.shift_id) for a in view.roster.assignments}
-        disputed = disputed_cells(view.problem, shares, worked)
+        disputed = disputed_cells(view.problem, shares, view.roster.worked())
         wanted = max(1, round(view.size * len(view.problem.radiologists) * view.problem.num_days))
         ranked = sorted(disputed, key=lambda cell: -disputed[cell] * view.rng.random())
         return ranked[:wanted]

@@ -44,7 +44,7 @@ def search_from(
     """Search ``problem`` for ``seconds`` from ``start`` (a roster meeting its hard rules)."""
     roster_model = build_model(problem)
     _hint_roster(roster_model, start)
-    worked = {(a.radiologist, a.shift_id) for a in start.assignments}
+    worked = start.worked()
     decisions = {var.index: int(key in worked) for key, var in roster_model.ctx.x.items()}
     for index, value in decisions.items():
         _set_domain(roster_model, index, value, value)
@@ -83,7 +83,7 @@ def _hint_roster(roster_model: RosterModel, roster: Roster) -> None:
     """Hint the roster's assignments and the group flows its allocations make."""
     model = roster_model.model
     model.clear_hints()  # type: ignore[no-untyped-call]
-    worked = {(a.radiologist, a.shift_id) for a in roster.assignments}
+    worked = roster.worked()
     for pair, var in roster_model.ctx.x.items():
         model.add_hint(var, pair in worked)
     groups = roster_model.reading.groups

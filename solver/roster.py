@@ -40,6 +40,10 @@ class Roster:
     def shifts_of(self, radiologist: str) -> list[str]:
         return [a.shift_id for a in self.assignments if a.radiologist == radiologist]
 
+    def worked(self) -> frozenset[tuple[str, str]]:
+        """Every (reader id, shift id) the roster works."""
+        return frozenset((a.radiologist, a.shift_id) for a in self.assignments)
+
 
 class SolveStatus(StrEnum):
     OPTIMAL = "optimal"

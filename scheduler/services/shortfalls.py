@@ -32,7 +32,7 @@ class ShortfallExplainer:
 
     def __post_init__(self) -> None:
         shifts = {s.id: s for s in self.problem.shifts}
-        self.assigned = {(a.radiologist, a.shift_id) for a in self.roster.assignments}
+        self.assigned = self.roster.worked()
         self.days_worked: dict[str, set[int]] = defaultdict(set)
         for a in self.roster.assignments:
             if a.shift_id in shifts:

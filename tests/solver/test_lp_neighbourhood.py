@@ -40,8 +40,7 @@ def test_a_roster_that_is_the_lps_mix_disputes_nothing():
 
 def test_the_neighbourhood_frees_only_disputed_cells_up_to_its_size():
     roster = Roster(assignments=(Assignment("r1", "D1"), Assignment("r2", "D0")))
-    worked = {(a.radiologist, a.shift_id) for a in roster.assignments}
-    disputed = set(disputed_cells(TWO_DAYS, SHARES, worked))
+    disputed = set(disputed_cells(TWO_DAYS, SHARES, roster.worked()))
     assert disputed == {("r1", 0), ("r1", 1), ("r2", 0)}
     neighbourhood = lp_disputes(SHARES)
     rng = random.Random(0)
@@ -61,8 +60,7 @@ def test_after_a_column_phase_every_other_step_frees_the_lps_disputes(monkeypatc
 
         def spied(view):
             freed = neighbourhood(view)
-            worked = {(a.radiologist, a.shift_id) for a in view.roster.assignments}
-            assert set(freed) <= set(disputed_cells(view.problem, shares, worked))
+            assert set(freed) <= set(disputed_cells(view.problem, shares, view.roster.worked()))
             guided_calls.append(len(freed))
             return freed
 
