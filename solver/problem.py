@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class ShiftKind(StrEnum):
@@ -113,7 +114,7 @@ class Shift:
     units: int | None = None
     work_minutes: int | None = None
 
-    @property
+    @cached_property  # asked millions of times while programs and models are laid out
     def end(self) -> dt.datetime:
         return self.start + dt.timedelta(minutes=self.length_minutes)
 
@@ -266,7 +267,13 @@ class Problem:
         return self.start_date + dt.timedelta(days=day)
 
     def is_weekend(self, day: int) -> bool:
+        if 0 <= day < self.num_days:
+            return self._weekend_days[day]
         return self.date_of(day).weekday() >= 5
+
+    @cached_property  # asked for every shift of every reader as models are built
+    def _weekend_days(self) -> tuple[bool, ...]:
+        return tuple(self.date_of(day).weekday() >= 5 for day in range(self.num_days))
 
     def weekend_index(self, day: int) -> int:
         """Weekends numbered from the horizon start: Saturday and Sunday of one calendar week

@@ -99,11 +99,12 @@ class ReaderDP:
         ctx = roster_model.ctx
         self.num_days = problem.num_days
         shifts = [ctx.shifts[shift_id] for (_, shift_id) in ctx.x]
-        self.templates = sorted({shift.template for shift in shifts})
+        # a template per region: a reader licensed in two regions may work either's day shift
+        self.templates = sorted({_template_of(shift) for shift in shifts})
         position = {template: i for i, template in enumerate(self.templates)}
         self.option: dict[tuple[int, int], Shift] = {}
         for shift in shifts:
-            key = (shift.day, position[shift.template])
+            key = (shift.day, position[_template_of(shift)])
             if key in self.option:
                 raise _Beyond("two shifts of one template on one day")
             self.option[key] = shift
@@ -197,28 +198,41 @@ class ReaderDP:
         succession, or an overlap or too short a rest, the same on every pair of days)."""
         count = len(self.templates)
         forbidden = np.zeros((count, count), dtype=bool)
-        for u, before in enumerate(self.templates):
-            for t, after in enumerate(self.templates):
+        for u, (before, _) in enumerate(self.templates):
+            for t, (after, _) in enumerate(self.templates):
                 forbidden[u, t] = (before, after) in problem.forbidden_successions
-        rest = self.reader.rules.min_rest_minutes or 0
-        clashes: dict[tuple[int, int], set[bool]] = defaultdict(set)
-        by_day: dict[int, list[tuple[int, Shift]]] = defaultdict(list)
+        rest_seconds = 60 * (self.reader.rules.min_rest_minutes or 0)
+        # per day: the templates on offer, their starts and their ends (seconds), as arrays, so
+        # every pair of days is compared at once (120 readers x 28 days x 18 templates squared)
+        entries: dict[int, list[tuple[int, Shift]]] = defaultdict(list)
         for (day, t), shift in self.option.items():
-            by_day[day].append((t, shift))
-        for day, earlier in by_day.items():
+            entries[day].append((t, shift))
+        by_day = {
+            day: (
+                np.array([t for t, _ in offered]),
+                np.array([shift.start.timestamp() for _, shift in offered]),
+                np.array([shift.end.timestamp() for _, shift in offered]),
+            )
+            for day, offered in entries.items()
+        }
+        clashing = np.zeros((count, count), dtype=bool)  # on some pair of days
+        fitting = np.zeros((count, count), dtype=bool)  # on some pair of days
+        for day, (earlier, _, ends) in by_day.items():
             for gap in (1, 2):
-                for u, first in earlier:
-                    for t, then in by_day.get(day + gap, []):
-                        clash = (then.start - first.end).total_seconds() < rest * 60
-                        if gap == 2 and clash:
-                            raise _Beyond("shifts two days apart clash")
-                        if gap == 1:
-                            clashes[u, t].add(clash)
-        for (u, t), seen in clashes.items():
-            if len(seen) > 1:
-                raise _Beyond("a pair of templates clashes on some days only")
-            if True in seen:
-                forbidden[u, t] = True
+                if day + gap not in by_day:
+                    continue
+                later, starts, _ = by_day[day + gap]
+                clash = starts[None, :] - ends[:, None] < rest_seconds
+                if gap == 2:
+                    if clash.any():
+                        raise _Beyond("shifts two days apart clash")
+                    continue
+                cells = np.ix_(earlier, later)
+                clashing[cells] |= clash
+                fitting[cells] |= ~clash
+        if (clashing & fitting).any():
+            raise _Beyond("a pair of templates clashes on some days only")
+        forbidden |= clashing
         return forbidden
 
     def _count_caps(self) -> list[_CountCap]:
@@ -470,6 +484,11 @@ class ReaderDP:
         weekends = self.problem.weekends_worked(day for day, _ in keys)
         priced = own + sum(prices.get(s, 0.0) for s in ids) + weekend_price * weekends
         return DpSchedule(ids, own, priced)
+
+
+def _template_of(shift: Shift) -> tuple[str, str]:
+    """The program's template of a shift: its template in its region."""
+    return shift.template, shift.region or ""
 
 
 def _counts_toward(cap: _CountCap, template: int) -> bool:

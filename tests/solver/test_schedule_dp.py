@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
-from factories import avoid, problem, reader, rules, shift
+from factories import avoid, licensed, north, problem, reader, rules, shift
 from factories import shifts as shift_range
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -182,6 +182,30 @@ def test_rules_beyond_the_program_leave_it_to_cp_sat(beyond):
 def test_a_pinned_reader_is_left_to_cp_sat():
     p = problem(shift_range(4), [reader()], pins=(Pin("r1", 1, "D1"),))
     assert program_of(p, p.radiologists[0]) is None
+
+
+def test_a_reader_of_two_regions_is_programmed_and_agrees_with_cp_sat():
+    # each region staffs its own day and night shifts: one template name, two shifts a day
+    regional = tuple(
+        shift(d, template, id=f"{template}{d}{region}", region=region)
+        for d in range(8)
+        for template in ("D", "N")
+        for region in ("N", "S")
+    )
+    r = licensed(
+        "r1",
+        "N",
+        "S",
+        rules=rules(max_consecutive_days=4, max_weekends=1, min_rest_minutes=11 * 60),
+    )
+    p = problem(regional, [r], forbidden_successions=frozenset({("N", "D")}), **north())
+    program = program_of(p, r)
+    assert program is not None
+    assert len(program.templates) == 4  # (D, N), (D, S), (N, N), (N, S)
+    rng = random.Random(7)
+    for _ in range(6):
+        prices = {s.id: rng.uniform(-60.0, 20.0) for s in regional}
+        assert_agrees_with_cp_sat(p, r, prices, rng.uniform(-30.0, 30.0))
 
 
 def test_two_shifts_of_one_template_a_day_are_left_to_cp_sat():
