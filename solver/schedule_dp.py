@@ -13,6 +13,8 @@ run rules), weekends worked and minutes worked so far. Counts per template and p
 the state: they are relaxed, so the program's least value is a lower bound of the true least cost.
 When its schedule breaks a count cap, the capped shifts are charged a Lagrangian price and the
 program runs again, a few times at most; a schedule is returned only if it keeps every cap.
+Nights in a row are not in the state either: a schedule breaking their limit is no answer, and its
+value stays only a bound (the department benchmark's readers: 0-2 % of pricing calls).
 
 Where the multipliers leave a gap that decides the answer, a second program prices the reader
 with its smallest caps counted in the state (at most 3 nights in 6 weeks: 4 counts), exactly, and
@@ -109,6 +111,9 @@ class ReaderDP:
                 raise _Beyond("two shifts of one template on one day")
             self.option[key] = shift
         self.own_constant, self.own_coefficient = _own_costs(roster_model)
+        # nights in a row are checked on the schedules found, not counted in the state
+        self.max_nights = reader.rules.max_consecutive_nights
+        self.night_day = {s.id: s.day for s in shifts if ctx.is_night(reader, s)}
         self._minutes_layout(shifts)
         self._run_layout()
         self._weekend_layout()
@@ -332,6 +337,33 @@ class ReaderDP:
         *,
         enough: float | None = None,
     ) -> DpResult:
+        """As ``least``, but a schedule breaking the reader's limit on nights in a row (not in
+        the program's state) is no answer: only its bound stands, and CP-SAT prices the reader.
+        On the department benchmark every reader has such a limit, which the program's
+        schedules rarely reach."""
+        answer = self.least(shift_prices, weekend_price, enough=enough)
+        if answer.schedule is not None and not self._keeps_nights(answer.schedule.shifts):
+            return DpResult(answer.lower_bound, None)
+        return answer
+
+    def _keeps_nights(self, shifts: frozenset[str]) -> bool:
+        if self.max_nights is None:
+            return True
+        nights = sorted(self.night_day[s] for s in shifts if s in self.night_day)
+        run = 0
+        for before, day in zip([-2, *nights], nights, strict=False):
+            run = run + 1 if day == before + 1 else 1
+            if run > self.max_nights:
+                return False
+        return True
+
+    def least(
+        self,
+        shift_prices: Mapping[str, float],
+        weekend_price: float = 0.0,
+        *,
+        enough: float | None = None,
+    ) -> DpResult:
         """The least own cost plus ``shift_prices`` of the shifts worked plus ``weekend_price``
         per weekend worked. ``enough``: a schedule below it is answer enough (pricing's
         convexity dual), ``math.inf`` asks for the least itself; a gap the multipliers leave
@@ -510,8 +542,6 @@ def _supported(problem: Problem, reader: Radiologist) -> bool:
     if history.consecutive_days_worked or history.consecutive_nights_worked:
         return False
     if history.last_shift_end is not None and rules.min_rest_minutes:
-        return False
-    if rules.max_consecutive_nights is not None:
         return False
     return not any(pin.radiologist == reader.id for pin in problem.pins)
 

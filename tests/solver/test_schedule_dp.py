@@ -79,15 +79,8 @@ def assert_answer_agrees(p, r, prices, weekend, answer, searched) -> None:
 
 
 def modelled(p: Problem) -> Problem:
-    """``p`` without the rules the program leaves to CP-SAT (history, nights in a row, pins)."""
-    readers = tuple(
-        dataclasses.replace(
-            r,
-            history=History(),
-            rules=dataclasses.replace(r.rules, max_consecutive_nights=None),
-        )
-        for r in p.radiologists
-    )
+    """``p`` without the rules the program leaves to CP-SAT (history, pins)."""
+    readers = tuple(dataclasses.replace(r, history=History()) for r in p.radiologists)
     return dataclasses.replace(p, radiologists=readers, pins=())
 
 
@@ -166,13 +159,27 @@ def test_no_schedule_when_the_minutes_cannot_be_met():
     assert cp_sat_least(p, r, {}, 0.0).infeasible
 
 
-@pytest.mark.parametrize(
-    "beyond",
-    [
-        {"history": History(consecutive_days_worked=2)},
-        {"rules": rules(max_consecutive_nights=2)},
-    ],
-)
+def test_nights_in_a_row_are_checked_and_a_schedule_breaking_them_goes_to_cp_sat():
+    # nights pay best and rest rules allow a week of them, but at most two in a row: the
+    # program's least breaks that limit, so it answers with its bound only, and CP-SAT prices
+    p = problem(shift_range(6, "D", "N"), [reader(rules=rules(max_consecutive_nights=2))])
+    r = p.radiologists[0]
+    prices = {s.id: (-50.0 if s.template == "N" else -10.0) for s in p.shifts}
+    answer = program_of(p, r).best(prices)
+    assert answer.schedule is None
+    assert answer.lower_bound == pytest.approx(-300.0)  # six nights, the limit set aside
+    priced_by_both = ReaderPricing(p, r).price(prices, 0.0, 5.0, 1)
+    assert priced_by_both.proven and priced_by_both.searched
+    # N N D N N D (or alike): four nights and two days
+    best = min(priced(p, s.shifts, s.own_cost, prices, 0.0) for s in priced_by_both.schedules)
+    assert best == pytest.approx(-220.0)
+    # where the prices favour days, the program's own schedule keeps the limit and answers
+    prices = {s.id: (-5.0 if s.template == "N" else -10.0) for s in p.shifts}
+    assert_agrees_with_cp_sat(p, r, prices, 0.0)
+    assert program_of(p, r).best(prices).exact
+
+
+@pytest.mark.parametrize("beyond", [{"history": History(consecutive_days_worked=2)}])
 def test_rules_beyond_the_program_leave_it_to_cp_sat(beyond):
     r = reader(**beyond)
     p = problem(shift_range(4, "D", "N"), [r])
