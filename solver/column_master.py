@@ -352,9 +352,14 @@ class RestrictedMaster:
 
     def solve(self) -> tuple[float, list[float], dict[str, float]]:
         """The LP value, the coupling rows' duals and each reader's convexity dual."""
-        result = self.solver.solve(params=WARM_START, model_params=READ_BACK)
-        if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
-            raise RuntimeError(f"the restricted master LP ended with {result.termination}")
+        try:
+            result = self.solver.solve(params=WARM_START, model_params=READ_BACK)
+        except Exception:  # noqa: BLE001 OR-Tools 9.15 turns GLOP's error into an AttributeError
+            result = None
+        if result is None or result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+            # GLOP, now and then, ends ABNORMAL from its last basis after many columns (a
+            # national month's master, about one run in two): solved again from no basis
+            result = self._solve_afresh()
         self.last = result
         dual_solution = result.solutions[0].dual_solution
         assert dual_solution is not None
@@ -362,6 +367,13 @@ class RestrictedMaster:
         duals = [nonzero.get(row, 0.0) for row in self.rows]
         convexity = {reader: nonzero.get(row, 0.0) for reader, row in self.convexity.items()}
         return result.objective_value(), duals, convexity
+
+    def _solve_afresh(self) -> mathopt.SolveResult:
+        self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+        result = self.solver.solve(params=WARM_START, model_params=READ_BACK)
+        if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+            raise RuntimeError(f"the restricted master LP ended with {result.termination}")
+        return result
 
     def weights(self) -> dict[str, list[float]]:
         if self.last is None:

@@ -231,6 +231,23 @@ def test_a_master_solved_column_by_column_agrees_with_one_solved_once():
         assert reduced >= -1e-6 * max(1.0, abs(cost))
 
 
+def test_a_master_glop_fails_to_resolve_is_solved_again_from_no_basis():
+    # GLOP now and then ends ABNORMAL from its kept basis (OR-Tools 9.15 raises an
+    # AttributeError for it): the master starts a new solver rather than end the bound
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    coupling = build_coupling(build_model(p), hard_slack_cost=1e6)
+    master = RestrictedMaster(coupling, [r.id for r in p.radiologists])
+    value = master.solve()[0]
+
+    class Broken:
+        def solve(self, **_: object) -> None:
+            raise AttributeError("'StatusNotOk' object has no attribute 'canonical_code'")
+
+    master.solver = Broken()
+    assert master.solve()[0] == pytest.approx(value)
+    assert not isinstance(master.solver, Broken)
+
+
 def test_readers_priced_side_by_side_price_as_one_by_one():
     from solver.column_bound import ColumnGeneration
 
