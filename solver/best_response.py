@@ -57,7 +57,8 @@ class BestResponse:
         for reader in problem.radiologists:
             if deadline is not None and time.perf_counter() > deadline:
                 return None
-            program = ReaderDP.of(build_model(one_reader_problem(problem, reader)), reader)
+            alone = build_model(one_reader_problem(problem, reader), hinted=False)
+            program = ReaderDP.of(alone, reader)
             if program is None or program.state_values > MAX_CHEAP_PASS_STATES:
                 return None
             programs[reader.id] = program

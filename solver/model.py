@@ -78,9 +78,10 @@ class RosterModel:
         return totals
 
 
-def build_model(problem: Problem, *, guarded: bool = False) -> RosterModel:
+def build_model(problem: Problem, *, guarded: bool = False, hinted: bool = True) -> RosterModel:
     """The model of ``problem``; ``guarded`` switches each hard-rule group by an assumption literal
-    and leaves the objective out (see solver.explain)."""
+    and leaves the objective out (see solver.explain); ``hinted`` false leaves out the greedy
+    roster CP-SAT would start from (a model only read, never searched, needs none)."""
     ctx = ModelContext(problem, guarded=guarded)
     reading = ReadingGroups(ctx)
     _add_variables(ctx, reading)
@@ -89,6 +90,8 @@ def build_model(problem: Problem, *, guarded: bool = False) -> RosterModel:
     if guarded:
         return RosterModel(ctx, reading, penalties)
     ctx.model.minimize(_objective(penalties))
+    if not hinted:
+        return RosterModel(ctx, reading, penalties)
     start = starting_roster(ctx, reading)
     _add_hints(ctx, reading, start)
     return RosterModel(ctx, reading, penalties, plausible_start=start.plausible)

@@ -65,3 +65,13 @@ def test_weekend_day_cap_keeps_every_roster_the_weekend_rule_allows(
     )
     assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 100 * (len(shift_list) - covered)
+
+
+def test_a_model_built_unhinted_has_the_same_variables_and_no_hints():
+    p = national_problem(num_readers=6, num_regions=2, num_days=7)
+    hinted, unhinted = build_model(p), build_model(p, hinted=False)
+    assert len(hinted.model.proto.solution_hint.vars) > 0
+    assert len(unhinted.model.proto.solution_hint.vars) == 0
+    assert len(unhinted.model.proto.variables) == len(hinted.model.proto.variables)
+    assert unhinted.ctx.x.keys() == hinted.ctx.x.keys()
+    assert not unhinted.plausible_start
