@@ -354,7 +354,7 @@ class RestrictedMaster:
         """The LP value, the coupling rows' duals and each reader's convexity dual."""
         try:
             result = self.solver.solve(params=WARM_START, model_params=READ_BACK)
-        except Exception:  # noqa: BLE001 OR-Tools 9.15 turns GLOP's error into an AttributeError
+        except Exception:  # OR-Tools 9.15 turns GLOP's ABNORMAL end into an AttributeError
             result = None
         if result is None or result.termination.reason != mathopt.TerminationReason.OPTIMAL:
             # GLOP, now and then, ends ABNORMAL from its last basis after many columns (a
