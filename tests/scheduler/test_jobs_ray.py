@@ -57,7 +57,10 @@ def test_jobs_run_as_ray_tasks_and_shutdown_stops_them_cleanly(
     finally:
         executor.shutdown()
 
-    assert results == ["succeeded", "succeeded"]
+    # a failed job's error is in its row: shown, since a failure here has been seen once under
+    # full CI load and not reproduced
+    errors = [load_job(db_url, i).error for i in (queued_before_start.id, job.id)]
+    assert results == ["succeeded", "succeeded"], errors
     assert not ray.is_initialized()  # the executor stops the runtime it started
     done = load_job(db_url, job.id)
     assert done.status == m.JobStatus.SUCCEEDED
