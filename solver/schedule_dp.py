@@ -111,9 +111,14 @@ class ReaderDP:
                 raise _Beyond("two shifts of one template on one day")
             self.option[key] = shift
         self.own_constant, self.own_coefficient = _own_costs(roster_model)
-        # nights in a row are checked on the schedules found, not counted in the state
+        # nights in a row are checked on the schedules found, not counted in the state (which
+        # shifts are nights for the reader is asked only where a limit makes it matter)
         self.max_nights = reader.rules.max_consecutive_nights
-        self.night_day = {s.id: s.day for s in shifts if ctx.is_night(reader, s)}
+        self.night_day = (
+            {}
+            if self.max_nights is None
+            else {s.id: s.day for s in shifts if ctx.is_night(reader, s)}
+        )
         self._minutes_layout(shifts)
         self._run_layout()
         self._weekend_layout()
@@ -337,11 +342,11 @@ class ReaderDP:
         *,
         enough: float | None = None,
     ) -> DpResult:
-        """As ``least``, but a schedule breaking the reader's limit on nights in a row (not in
+        """As ``_least``, but a schedule breaking the reader's limit on nights in a row (not in
         the program's state) is no answer: only its bound stands, and CP-SAT prices the reader.
         On the department benchmark every reader has such a limit, which the program's
         schedules rarely reach."""
-        answer = self.least(shift_prices, weekend_price, enough=enough)
+        answer = self._least(shift_prices, weekend_price, enough=enough)
         if answer.schedule is not None and not self._keeps_nights(answer.schedule.shifts):
             return DpResult(answer.lower_bound, None)
         return answer
@@ -357,7 +362,7 @@ class ReaderDP:
                 return False
         return True
 
-    def least(
+    def _least(
         self,
         shift_prices: Mapping[str, float],
         weekend_price: float = 0.0,
