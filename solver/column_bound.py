@@ -163,6 +163,10 @@ class ColumnGeneration:
         self.search = _Search(problem, self.coupling, self.pool, self.started, workers)
         self.rounds = 0
 
+    def seed(self, roster: Roster) -> None:
+        """Each reader's schedule in ``roster`` joins the master (if it keeps their own rules)."""
+        _seed(self.problem, self.pool, roster)
+
     def release(self) -> None:
         """Every schedule may enter the master again, and pricing forces and forbids no shift
         (after a dive, solver.shift_dive)."""

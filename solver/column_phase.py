@@ -5,7 +5,8 @@ leave; its bound is far stronger than CP-SAT's on rostering models. Its last LP 
 reader. When the schedule program prices every reader (solver.schedule_dp), pricing is cheap
 enough to dive shift by shift, pricing after every step (solver.shift_dive): Curtois-Qu 17 reaches
 its optimum, 5,746, that way, in 1.5-2.5 s after 4-5 s of pricing; where the dive runs out of time,
-the shifts its LP has decided are kept and CP-SAT searches the rest. Otherwise a dive
+the shifts its LP has decided are kept and CP-SAT searches the rest. A dive that ends early above
+the LP dives again from windows of its roster in the time left (solver.redive). Otherwise a dive
 (solver.column_dive) fixes readers to whole schedules while the LP's value barely rises; the
 readers left are searched on the product's model around them, hinted at their heaviest schedule
 (solver.column_roster). On Curtois-Qu 9 that dive fixes 26 of 36 nurses at the LP's value and the
@@ -16,7 +17,9 @@ generated ones (price and branch) was tried too and left out: CP-SAT and SCIP fo
 
 from __future__ import annotations
 
+import logging
 import math
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +29,8 @@ from solver.column_roster import ChosenRoster, choose_schedules
 from solver.problem import Problem
 from solver.roster import Roster
 from solver.validate import validate
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from solver.column_bound import ColumnGeneration
@@ -107,15 +112,21 @@ def lp_guided_roster(
         by_shift, dived_by_shift = _shift_dive(
             problem, generation, now + (deadline - now) * SHIFT_DIVE_SHARE
         )
-        generation.release()
         if dived_by_shift.complete and by_shift is not None:
-            if bound < by_shift.objective <= _provable(generated.lp_value) and not (
-                generated.converged
-            ):
-                # time the dive left: more pricing, for a bound that may prove its roster optimal
+            provable = _provable(generated.lp_value)
+            if provable < by_shift.objective:
+                # time the dive left: dives again from windows of its roster (solver.redive),
+                # until one is as good as the LP can prove
+                by_shift = _redive(
+                    problem, generation, dived_by_shift, by_shift, deadline, seed, provable
+                )
+            generation.release()
+            if bound < by_shift.objective <= provable and not generated.converged:
+                # time left: more pricing, for a bound that may prove its roster optimal
                 generated = generation.run(deadline)
                 bound = max(bound, _integer_bound(generated.bound))
             return ColumnPhase(by_shift, bound, generation.rounds, generated.converged, 0, shares)
+        generation.release()
         # out of time before the LP's mix was a roster: the shifts it has (nearly) decided are
         # kept, worked or not, and the rest is searched from each reader's heaviest schedule
         chosen = _search_the_undecided(
@@ -212,21 +223,69 @@ def _shift_dive(
     """The dive's best roster (None if it found no valid one), and the dive."""
     from solver.shift_dive import shift_dive
 
-    def objective(schedules: dict[str, frozenset[str]]) -> float:
-        return validate(problem, Roster.from_schedules(schedules)).objective
-
-    dived = shift_dive(generation, deadline, objective)
+    dived = shift_dive(generation, deadline, _objective(problem))
     if dived.best is None:
         return None, dived
-    roster = Roster.from_schedules(dived.best)
+    return _chosen(problem, dived.best), dived
+
+
+def _redive(
+    problem: Problem,
+    generation: ColumnGeneration,
+    dived: ShiftDive,
+    by_shift: ChosenRoster,
+    deadline: float,
+    seed: int,
+    enough: float,
+) -> ChosenRoster:
+    """The dive's roster, or a better one diving again from windows of it until ``deadline`` or
+    a roster of at most ``enough``."""
+    from solver.redive import redive
+
+    assert dived.best is not None
+    again = redive(
+        problem,
+        generation,
+        dived.best,
+        by_shift.objective,
+        deadline,
+        _objective(problem),
+        rng=random.Random(seed),
+        enough=enough,
+    )
+    log.info(
+        "column phase: re-dives from %d (%d parts freed, %d dived, %d better): %g",
+        by_shift.objective,
+        again.tries,
+        again.dived,
+        again.improved,
+        again.best_score,
+    )
+    if again.best_score >= by_shift.objective:
+        return by_shift
+    return _chosen(problem, again.best) or by_shift
+
+
+def _objective(problem: Problem) -> Callable[[dict[str, frozenset[str]]], float]:
+    """A roster's objective, infinite when it breaks a hard rule (a dive's best is kept)."""
+
+    def objective(schedules: dict[str, frozenset[str]]) -> float:
+        report = validate(problem, Roster.from_schedules(schedules))
+        return report.objective if report.ok else math.inf
+
+    return objective
+
+
+def _chosen(problem: Problem, schedules: dict[str, frozenset[str]]) -> ChosenRoster | None:
+    """The roster of ``schedules``, None when it breaks a hard rule."""
+    roster = Roster.from_schedules(schedules)
     report = validate(problem, roster)
     if not report.ok:
-        return None, dived
-    chosen = ChosenRoster(
+        return None
+    return ChosenRoster(
         roster=roster,
         objective=report.objective,
         breakdown=report.breakdown,
         restricted_bound=0.0,
         proven_best_among_schedules=False,
     )
-    return chosen, dived

@@ -31,6 +31,8 @@ from solver.column_bound import ColumnGeneration, reader_shares
 from solver.column_master import ARTIFICIAL_COST
 
 Schedules = dict[str, frozenset[str]]
+# (forced, forbidden): the shifts each reader must work, and those they may not
+Choices = tuple[dict[str, set[str]], dict[str, set[str]]]
 
 
 class _HasShifts(Protocol):
@@ -45,8 +47,10 @@ INTEGRAL = 1 - 1e-6
 # without sure shifts, a step makes one choice for each of this share of the readers
 CHOICE_SHARE = 0.5
 # a step raising the LP by more than this share of its value (or one unit) is undone, and the
-# surer half of its choices tried instead
-STEP_RISE = 0.002
+# surer half of its choices tried instead. Loose enough for a quick first roster: re-dives from its
+# windows (solver.redive) repair what the haste cost (Curtois-Qu 15, seed 0: 0.2 %, a dive to
+# 4,145 and re-dives to 4,042 by 240 s; 0.6 %, a dive to 4,245 in 107 s and re-dives to 3,846)
+STEP_RISE = 0.006
 # a step's choices after one whose choices all held: this many times as many
 BATCH_GROWTH = 1.5
 # pricing rounds after a step, at most (fewer once no reader has a better schedule)
@@ -66,20 +70,32 @@ class ShiftDive:
     heaviest: Schedules
     # each reader's share of each shift in the LP's mix at the end (forced shifts have 1)
     shares: dict[str, dict[str, float]]
+    # the (forced, forbidden) choices the dive ended with, per reader
+    choices: Choices = ({}, {})
 
 
 def shift_dive(
-    generation: ColumnGeneration, deadline: float, score: Callable[[Schedules], float]
+    generation: ColumnGeneration,
+    deadline: float,
+    score: Callable[[Schedules], float],
+    *,
+    start: Choices | None = None,
 ) -> ShiftDive:
     """Dive until ``deadline``; ``score`` rates each step's roster of heaviest schedules (lower is
-    better, the problem's objective)."""
+    better, the problem's objective). ``start``: the (forced, forbidden) choices to dive on from,
+    another dive's, minus those freed again (solver.redive)."""
     master, pool, search = generation.master, generation.pool, generation.search
     search.deadline = deadline
     search.heuristic = True  # the dive wants columns quickly; the bound is priced after it
     forced: dict[str, set[str]] = defaultdict(set)
     forbidden: dict[str, set[str]] = defaultdict(set)
+    if start is not None:
+        for target, source in zip((forced, forbidden), start, strict=True):
+            for reader, shifts in source.items():
+                target[reader] |= shifts
+        restrict(generation, forced, forbidden)
     steps = 0
-    value = _reprice(generation)
+    value = reprice(generation)
     best: Schedules | None = None
     best_score = float("inf")
     complete = False
@@ -100,7 +116,7 @@ def shift_dive(
         rise = max(1.0, STEP_RISE * abs(value))
         while True:
             _force(generation, forced, forbidden, chosen, add=True)
-            after = _reprice(generation)
+            after = reprice(generation)
             # out of time (None): no halving, each a master solve, only the end
             if after is None or after <= value + rise:
                 break
@@ -115,6 +131,10 @@ def shift_dive(
         steps += 1
     search.forced, search.forbidden = {}, {}
     search.heuristic = False
+    choices: Choices = (
+        {r: set(s) for r, s in forced.items()},
+        {r: set(s) for r, s in forbidden.items()},
+    )
     lp_value = value if value is not None else float("inf")
     forced_count = sum(len(s) for s in forced.values())
     weights = master.weights()
@@ -131,7 +151,21 @@ def shift_dive(
         settled,
         heaviest,
         {reader: _reader_shares(w, pool.columns[reader]) for reader, w in weights.items()},
+        choices,
     )
+
+
+def restrict(
+    generation: ColumnGeneration, forced: dict[str, set[str]], forbidden: dict[str, set[str]]
+) -> None:
+    """Pricing and the master keep to ``forced`` and ``forbidden`` for every reader."""
+    search, master, columns = generation.search, generation.master, generation.pool.columns
+    search.forced = {reader: frozenset(shifts) for reader, shifts in forced.items()}
+    search.forbidden = {reader: frozenset(shifts) for reader, shifts in forbidden.items()}
+    search.priced_at = None
+    for reader, reader_columns in columns.items():
+        keep = {i for i, c in enumerate(reader_columns) if search.keeps(reader, c.shifts)}
+        master.allow_only(reader, keep)
 
 
 def _other_branch(
@@ -145,12 +179,12 @@ def _other_branch(
     (else forced again); the LP's value after, None when time ran out."""
     _force(generation, forced, forbidden, [choice], add=False)
     _force(generation, forced, forbidden, [choice], add=True, forbid=True)
-    forbidding_value = _reprice(generation)
+    forbidding_value = reprice(generation)
     if forbidding_value is None or forbidding_value <= forcing_value:
         return forbidding_value
     _force(generation, forced, forbidden, [choice], add=False, forbid=True)
     _force(generation, forced, forbidden, [choice], add=True)
-    return _reprice(generation)
+    return reprice(generation)
 
 
 def _force(
@@ -180,7 +214,7 @@ def _force(
         master.allow_only(reader, keep)
 
 
-def _reprice(generation: ColumnGeneration) -> float | None:
+def reprice(generation: ColumnGeneration) -> float | None:
     """Up to ``ROUNDS_PER_STEP`` rounds of pricing at the master's duals; the master's value
     after, None when time ran out."""
     master, search, coupling = generation.master, generation.search, generation.coupling
