@@ -56,6 +56,34 @@ def test_redive_improves_a_poor_roster_and_its_result_validates():
     assert result.best_score >= 607  # Instance1's proven optimum
 
 
+def test_redives_stop_after_windows_in_a_row_without_a_better_roster(monkeypatch):
+    p, generation = _instance1()
+    monkeypatch.setattr(redive_module, "STALL_TRIES", 3)
+    start = _first_columns(generation)
+    began = time.perf_counter()
+    # a roster claimed far better than any: no window can give a better one
+    result = redive(p, generation, start, -1e9, began + 60, _scorer(p), rng=random.Random(2))
+    assert result.tries == 3 and result.improved == 0
+    assert time.perf_counter() - began < 30
+
+
+def test_redives_stop_at_a_roster_as_good_as_enough():
+    p, generation = _instance1()
+    start = _first_columns(generation)
+    score = _scorer(p)
+    result = redive(
+        p,
+        generation,
+        start,
+        score(start),
+        time.perf_counter() + 30,
+        score,
+        rng=random.Random(3),
+        enough=score(start),
+    )
+    assert result.tries == 0 and result.best == start
+
+
 def test_a_window_whose_lp_leaves_no_room_is_not_dived(monkeypatch):
     p, generation = _instance1()
     score = _scorer(p)
