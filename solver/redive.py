@@ -117,7 +117,7 @@ def redive(
             if chosen is not None:
                 searched = chosen.objective
                 if chosen.objective < found_score:
-                    found, found_score = _schedules(chosen.roster), chosen.objective
+                    found, found_score = chosen.roster.schedules(), chosen.objective
         log.debug(
             "re-dive %d: %d days, LP %.1f, dive %g%s, search %s (best %g), %d steps, %.1f s",
             tries,
@@ -139,10 +139,3 @@ def redive(
             span = max(1.0, span * SHRINK)
     search.heuristic = False
     return Redived(best, best_score, tries, dives, improved)
-
-
-def _schedules(roster: Roster) -> Schedules:
-    schedules: dict[str, set[str]] = {}
-    for assignment in roster.assignments:
-        schedules.setdefault(assignment.radiologist, set()).add(assignment.shift_id)
-    return {reader: frozenset(shifts) for reader, shifts in schedules.items()}

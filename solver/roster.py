@@ -37,6 +37,13 @@ class Roster:
             )
         )
 
+    def schedules(self) -> dict[str, frozenset[str]]:
+        """Each reader's shift ids: the inverse of ``from_schedules`` (no reader without any)."""
+        worked: dict[str, set[str]] = {}
+        for a in self.assignments:
+            worked.setdefault(a.radiologist, set()).add(a.shift_id)
+        return {reader: frozenset(shifts) for reader, shifts in worked.items()}
+
     def shifts_of(self, radiologist: str) -> list[str]:
         return [a.shift_id for a in self.assignments if a.radiologist == radiologist]
 

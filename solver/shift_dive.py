@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -156,15 +156,20 @@ def shift_dive(
 
 
 def restrict(
-    generation: ColumnGeneration, forced: dict[str, set[str]], forbidden: dict[str, set[str]]
+    generation: ColumnGeneration,
+    forced: dict[str, set[str]],
+    forbidden: dict[str, set[str]],
+    readers: Collection[str] | None = None,
 ) -> None:
-    """Pricing and the master keep to ``forced`` and ``forbidden`` for every reader."""
+    """Pricing keeps to ``forced`` and ``forbidden``, and the master keeps only the schedules that
+    work every forced shift and no forbidden one, for ``readers`` (all when None: the others'
+    choices are unchanged)."""
     search, master, columns = generation.search, generation.master, generation.pool.columns
     search.forced = {reader: frozenset(shifts) for reader, shifts in forced.items()}
     search.forbidden = {reader: frozenset(shifts) for reader, shifts in forbidden.items()}
-    search.priced_at = None
-    for reader, reader_columns in columns.items():
-        keep = {i for i, c in enumerate(reader_columns) if search.keeps(reader, c.shifts)}
+    search.priced_at = None  # prices proven before no longer hold
+    for reader in columns if readers is None else readers:
+        keep = {i for i, c in enumerate(columns[reader]) if search.keeps(reader, c.shifts)}
         master.allow_only(reader, keep)
 
 
@@ -197,21 +202,14 @@ def _force(
     forbid: bool = False,
 ) -> None:
     """Make (or, ``add`` false, stop making) each reader work their chosen shifts, or with
-    ``forbid`` not work them. The master keeps only the schedules that work every forced shift
-    and no forbidden one."""
-    pool, master, search = generation.pool, generation.master, generation.search
+    ``forbid`` not work them (``restrict``)."""
     changed = forbidden if forbid else forced
     for reader, shift_id in chosen:
         if add:
             changed[reader].add(shift_id)
         else:
             changed[reader].discard(shift_id)
-    search.forced = {reader: frozenset(shifts) for reader, shifts in forced.items()}
-    search.forbidden = {reader: frozenset(shifts) for reader, shifts in forbidden.items()}
-    search.priced_at = None  # prices proven before no longer hold
-    for reader in {reader for reader, _ in chosen}:
-        keep = {i for i, c in enumerate(pool.columns[reader]) if search.keeps(reader, c.shifts)}
-        master.allow_only(reader, keep)
+    restrict(generation, forced, forbidden, {reader for reader, _ in chosen})
 
 
 def reprice(generation: ColumnGeneration) -> float | None:

@@ -136,3 +136,9 @@ def test_the_column_phase_dives_again_from_a_roster_above_its_lp(monkeypatch):
     assert phase.chosen is not None and phase.chosen.objective == redived
     report = validate(p, phase.chosen.roster)
     assert report.messages() == [] and report.objective == redived
+
+
+def test_a_rosters_schedules_are_the_inverse_of_from_schedules():
+    schedules = {"a": frozenset({"D0", "N2"}), "b": frozenset({"E1"})}
+    assert Roster.from_schedules(schedules).schedules() == schedules
+    assert Roster().schedules() == {}
