@@ -100,6 +100,12 @@ def lp_guided_roster(
         generated = generation.run(began + seconds * PRICING_SHARE, near=DIVE_READY_GAP)
         best_bound = max(best_bound, generated.bound)
     bound = _integer_bound(best_bound)
+    log.info(
+        "column phase: LP %.1f, bound %g after %d rounds",
+        generated.lp_value,
+        bound,
+        generation.rounds,
+    )
     shares = generated.shares()
     search = generation.search
     chosen: ChosenRoster | None = None
@@ -224,6 +230,13 @@ def _shift_dive(
     from solver.shift_dive import shift_dive
 
     dived = shift_dive(generation, deadline, _objective(problem))
+    log.info(
+        "column phase: dive %s to %g in %d steps (LP %.1f)",
+        "complete" if dived.complete else "out of time",
+        dived.best_score,
+        dived.steps,
+        dived.lp_value,
+    )
     if dived.best is None:
         return None, dived
     return _chosen(problem, dived.best), dived

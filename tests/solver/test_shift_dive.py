@@ -139,6 +139,43 @@ def test_choices_that_cost_too_much_together_are_halved(monkeypatch):
     assert validate(p, Roster.from_schedules(dived.best)).messages() == []
 
 
+def test_haste_allows_larger_rises_only_in_the_last_part_of_the_dive():
+    haste = shift_dive_module.haste
+    assert haste(0.0, 100.0, 10.0) == 1.0
+    assert haste(0.0, 100.0, 50.0) == 1.0  # HASTE_FROM: half the time spent
+    assert haste(0.0, 100.0, 75.0) == pytest.approx(2.0)  # a quarter left: twice the rise
+    assert haste(0.0, 100.0, 90.0) == pytest.approx(5.0)
+    assert haste(0.0, 100.0, 99.9) == shift_dive_module.MAX_HASTE
+    assert haste(0.0, 100.0, 120.0) == shift_dive_module.MAX_HASTE  # past the deadline
+    assert haste(5.0, 5.0, 5.0) == shift_dive_module.MAX_HASTE  # no time at all
+
+
+def test_a_hasty_dive_halves_no_batch(monkeypatch):
+    p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
+    generation = ColumnGeneration(p)
+    generation.run(time.perf_counter() + 20)
+    monkeypatch.setattr(shift_dive_module, "SURE", 1.1)  # no sure shares: a batch per step
+    monkeypatch.setattr(shift_dive_module, "haste", lambda *_: 1e9)  # any rise is allowed
+    undone: list[int] = []
+    original = shift_dive_module._force
+
+    def recorded(generation, forced, forbidden, chosen, *, add, forbid=False):
+        if not add:
+            undone.append(len(chosen))
+        return original(generation, forced, forbidden, chosen, add=add, forbid=forbid)
+
+    monkeypatch.setattr(shift_dive_module, "_force", recorded)
+
+    def objective(schedules: dict[str, frozenset[str]]) -> float:
+        return validate(p, Roster.from_schedules(schedules)).objective
+
+    dived = shift_dive(generation, time.perf_counter() + 30, objective)
+    assert dived.complete
+    assert undone == []  # every step's choices held, however much they raised the LP
+    assert dived.best is not None
+    assert validate(p, Roster.from_schedules(dived.best)).messages() == []
+
+
 def test_decided_shifts_are_those_the_lp_works_or_leaves_nearly_surely():
     p = to_problem(read_instance(CURTOIS / "Instance1.txt"))
     reader = p.radiologists[0].id
