@@ -42,7 +42,8 @@ current ``size`` (a target share, 0-1, of all cells to free) and a seeded ``rand
 ``window_cells(view, readers, share=...)`` frees readers over a random window of consecutive days
 covering ``share`` of the horizon (all of it by default). Cells of unknown readers or days outside
 the horizon are ignored; an empty neighbourhood is skipped. ``DEFAULT_NEIGHBOURHOODS`` holds the
-generic kinds (random readers, all readers over a window, blocks, peers, cover gaps, whole).
+generic kinds (random readers, all readers over a window, blocks, peers, cover gaps, readers
+able to take a short shift, whole).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from ortools.sat.python import cp_model
 
 from solver.best_response import best_response_roster
 from solver.checks import ensure_valid
+from solver.eligibility import may_work_shift
 from solver.model import RosterModel, build_model
 from solver.options import SolveOptions
 from solver.per_reader import per_reader_roster, readers_coupled_by_hard_rules
@@ -94,7 +96,9 @@ MIN_SIZE, MAX_SIZE = 0.01, 1.0  # a size of 1 frees everything: a monolithic sea
 GROW, SHRINK = 1.25, 0.85
 WARM_START_SHARE, WARM_START_CONFLICTS = 0.25, 5_000  # as solver.solve's warm start
 COLUMN_PHASE_SHARE = 0.8  # of the time left after the first roster
-COLUMN_ROUNDS_WANTED = 5  # first rosters' worth of pricing time, or no column phase
+# first rosters' worth of pricing time, or no column phase (Curtois-Qu 13 at 60 s: a first roster
+# in 3.2 s, 27 s of pricing, 25 rounds of the 51 it needs; the 15 s went to nothing)
+COLUMN_ROUNDS_WANTED = 10
 STEP_WORKERS = 2  # the parts are small: more workers than cores only share the cores
 # A step's budget scales with how often steps improve: far from a local optimum nearly every short
 # step gains (Curtois-Qu 13), near one a step needs longer to find anything (19)
@@ -191,6 +195,31 @@ def cover_gaps_window(view: LnsView) -> list[Cell]:
     return [(r, day) for r in _reader_ids(view) for day in range(first, first + length)]
 
 
+def cover_gap_readers(view: LnsView) -> list[Cell]:
+    """Readers who could work a shift whose headcount cover is short, over the whole horizon:
+    one of them may take it and the others the work it displaces (a reader at their most minutes
+    must drop a shift elsewhere to take it). Random readers when every cover is met."""
+    staffed = Counter(a.shift_id for a in view.roster.assignments)
+    short = [
+        cover.shift_id
+        for cover in view.problem.headcount_cover
+        if staffed[cover.shift_id] < cover.required and (cover.weight_under or cover.hard)
+    ]
+    if not short:
+        return random_readers(view)
+    chosen = view.rng.choice(short)
+    shift = next(s for s in view.problem.shifts if s.id == chosen)
+    able = [
+        reader.id
+        for reader in view.problem.radiologists
+        if shift.day not in reader.fixed_days_off and may_work_shift(view.problem, reader, shift)
+    ]
+    if not able:
+        return random_readers(view)
+    want = max(2, round(view.size * len(view.problem.radiologists)))
+    return window_cells(view, view.rng.sample(able, min(len(able), want)))
+
+
 def _templates(view: LnsView) -> dict[Cell, str]:
     shifts = {shift.id: shift for shift in view.problem.shifts}
     return {
@@ -205,6 +234,7 @@ DEFAULT_NEIGHBOURHOODS: Mapping[str, Neighbourhood] = {
     "block": readers_window,
     "peers": busy_shifts_readers,
     "cover": cover_gaps_window,
+    "gap readers": cover_gap_readers,
     "whole": whole_model,
 }
 

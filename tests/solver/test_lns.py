@@ -19,6 +19,7 @@ from solver.lns import (
     _Kind,
     _pick,
     _stall_watch,
+    cover_gap_readers,
     next_pace,
     solve_lns,
     whole_model,
@@ -164,6 +165,26 @@ def test_default_neighbourhoods_free_known_cells_of_the_requested_size():
             assert len(cells) == len(readers) * DAYS
         else:
             assert len(cells) < len(readers) * DAYS, name
+
+
+def test_gap_readers_are_those_able_to_take_a_short_shift_over_the_whole_horizon():
+    shift_list = shifts(DAYS, "D", "E")
+    able = reader("able")
+    off_that_day = reader("off", fixed_days_off=frozenset({3}))
+    unqualified = reader("no E", rules=rules(max_shifts_per_template={"E": 0}))
+    ward = problem(
+        shift_list,
+        [able, off_that_day, unqualified, reader("other able")],
+        headcount_cover=cover("E3", required=1),  # short in an empty roster
+    )
+    for seed in range(5):
+        cells = set(cover_gap_readers(LnsView(ward, Roster(), 0.5, random.Random(seed))))
+        assert {r for r, _ in cells} == {"able", "other able"}
+        assert cells == {(r, d) for r in ("able", "other able") for d in range(DAYS)}
+    # met cover: random readers instead
+    staffed = Roster((Assignment("able", "E3"),))
+    cells = set(cover_gap_readers(LnsView(ward, staffed, 0.5, random.Random(0))))
+    assert len({r for r, _ in cells}) == 2
 
 
 def test_the_whole_model_kind_alone_improves_and_bounds():
