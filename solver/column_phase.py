@@ -48,10 +48,6 @@ DIVE_READY_GAP = 0.01
 # converging (Curtois-Qu 13, 120 nurses, in 60 s: a bound of 0-147 under an LP of about 3,300),
 # and the phase ends there, without a dive (13 ended at 5,084-5,097 after one, 3,428-3,539 without)
 UNGUIDED_SHARE = 0.5
-# a reader's share of a shift within this of 1 (or 0) in the LP where a dive stopped: the shift is
-# decided, worked (or not), and a search settles the rest (Curtois-Qu 19: 3,257-3,761 in 45 s,
-# against 4,414 keeping only the readers the LP gave one schedule)
-DECIDED = 0.01
 
 
 @dataclass(frozen=True)
@@ -190,8 +186,10 @@ def _search_the_undecided(
     should_stop: Callable[[], bool] | None,
 ) -> ChosenRoster | None:
     """The best roster found by ``deadline`` keeping every shift the dive's LP has decided (a
-    share within ``DECIDED`` of 1 or 0); if none keeps them, the readers it settled keep their
-    schedules and the others are searched."""
+    share within ``solver.shift_dive.DECIDED`` of 1 or 0); if none keeps them, the readers it
+    settled keep their schedules and the others are searched."""
+    from solver.shift_dive import decided_shifts
+
     working, idle = decided_shifts(problem, dived.shares)
     left = deadline - time.perf_counter()
     if left <= 0 or (should_stop is not None and should_stop()):
@@ -204,23 +202,6 @@ def _search_the_undecided(
         return chosen
     settled = {reader: [s] for reader, s in dived.settled.items()}
     return _search_the_rest(problem, settled, dived.heaviest, deadline, workers, seed, should_stop)
-
-
-def decided_shifts(
-    problem: Problem, shares: dict[str, dict[str, float]]
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(reader, shift) pairs the LP's mix works (share at least 1 - ``DECIDED``), and those it
-    leaves (at most ``DECIDED``)."""
-    working: list[tuple[str, str]] = []
-    idle: list[tuple[str, str]] = []
-    for reader, reader_shares in shares.items():
-        for shift in problem.shifts:
-            share = reader_shares.get(shift.id, 0.0)
-            if share >= 1 - DECIDED:
-                working.append((reader, shift.id))
-            elif share <= DECIDED:
-                idle.append((reader, shift.id))
-    return working, idle
 
 
 def _shift_dive(

@@ -23,7 +23,7 @@ from solver.column_bound import ColumnGeneration
 from solver.column_roster import choose_schedules
 from solver.problem import Problem
 from solver.roster import Roster
-from solver.shift_dive import Schedules, reprice, restrict, shift_dive
+from solver.shift_dive import Schedules, decided_shifts, reprice, restrict, shift_dive
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +102,6 @@ def redive(
         found, found_score = again.best, again.best_score
         searched = None
         if not again.complete:
-            from solver.column_phase import decided_shifts  # noqa: PLC0415 (imports this module)
-
             working, idle = decided_shifts(problem, again.shares)
             seconds = min(SEARCH_SECONDS, deadline - time.perf_counter())
             hint = Roster.from_schedules(again.heaviest)

@@ -15,10 +15,10 @@ from scheduler.benchmarks.mapping import to_problem
 from solver import column_phase
 from solver import shift_dive as shift_dive_module
 from solver.column_bound import ColumnGeneration
-from solver.column_phase import decided_shifts, lp_guided_roster
+from solver.column_phase import lp_guided_roster
 from solver.column_pricing import ReaderPricing
 from solver.roster import Roster
-from solver.shift_dive import _choices, shift_dive
+from solver.shift_dive import _choices, decided_shifts, shift_dive
 from solver.validate import validate
 
 CURTOIS = Path(__file__).parents[1] / "fixtures" / "curtois"
