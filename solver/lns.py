@@ -176,16 +176,8 @@ def busy_shifts_readers(view: LnsView) -> list[Cell]:
 def cover_gaps_window(view: LnsView) -> list[Cell]:
     """Every reader over a window of days around a day whose headcount cover is missed (short or
     over); a random window when every cover is met."""
-    staffed = Counter(a.shift_id for a in view.roster.assignments)
     day_of = {shift.id: shift.day for shift in view.problem.shifts}
-    missed = sorted(
-        {
-            day_of[cover.shift_id]
-            for cover in view.problem.headcount_cover
-            if (staffed[cover.shift_id] < cover.required and (cover.weight_under or cover.hard))
-            or (staffed[cover.shift_id] > cover.required and cover.weight_over)
-        }
-    )
+    missed = sorted({day_of[shift_id] for shift_id in _missed_covers(view, over=True)})
     if not missed:
         return all_readers_window(view)
     num_days = view.problem.num_days
@@ -199,12 +191,7 @@ def cover_gap_readers(view: LnsView) -> list[Cell]:
     """Readers who could work a shift whose headcount cover is short, over the whole horizon:
     one of them may take it and the others the work it displaces (a reader at their most minutes
     must drop a shift elsewhere to take it). Random readers when every cover is met."""
-    staffed = Counter(a.shift_id for a in view.roster.assignments)
-    short = [
-        cover.shift_id
-        for cover in view.problem.headcount_cover
-        if staffed[cover.shift_id] < cover.required and (cover.weight_under or cover.hard)
-    ]
+    short = _missed_covers(view, over=False)
     if not short:
         return random_readers(view)
     chosen = view.rng.choice(short)
@@ -218,6 +205,18 @@ def cover_gap_readers(view: LnsView) -> list[Cell]:
         return random_readers(view)
     want = max(2, round(view.size * len(view.problem.radiologists)))
     return window_cells(view, view.rng.sample(able, min(len(able), want)))
+
+
+def _missed_covers(view: LnsView, *, over: bool) -> list[str]:
+    """Shifts whose headcount cover the roster leaves short, or with ``over`` also over, where
+    that costs."""
+    staffed = Counter(a.shift_id for a in view.roster.assignments)
+    return [
+        cover.shift_id
+        for cover in view.problem.headcount_cover
+        if (staffed[cover.shift_id] < cover.required and (cover.weight_under or cover.hard))
+        or (over and staffed[cover.shift_id] > cover.required and cover.weight_over)
+    ]
 
 
 def _templates(view: LnsView) -> dict[Cell, str]:
