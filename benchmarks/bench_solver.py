@@ -2,7 +2,7 @@
 
     python benchmarks/bench_solver.py [--department-seconds 60] [--national-seconds 300]
         [--sizes 50,200,500,1000] [--workers 2] [--seed 0] [--skip-department] [--skip-national]
-        [--department-method auto] [--national-method auto|monolithic|lns|lns-regions|parts]
+        [--department-method METHOD] [--national-method METHOD]
         [--department-bound-seconds 120] [--no-national-lp-bound]
 
 Department: 40 radiologists x 3 regions x 28 days (benchmarks.synthetic_problems: leave blocks,
@@ -89,9 +89,10 @@ def gap_to(objective: float, bound: float) -> float:
 
 
 # how to solve: solver.solve's own choice, the monolithic CP-SAT search, LNS (solver.lns) with
-# its general neighbourhoods or with the region / week ones of solver.neighbourhoods as well, or
+# its general neighbourhoods, with the region / week ones of solver.neighbourhoods as well, or
+# after a column phase (its bound, a dive in its LP, then steps where the roster disputes it), or
 # the search over parts solved as problems of their own (solver.part_search)
-METHODS = ("auto", "monolithic", "lns", "lns-regions", "parts")
+METHODS = ("auto", "monolithic", "lns", "lns-regions", "lns-columns", "parts")
 
 
 def run_method(problem: Problem, method: str, options: SolveOptions) -> SolveResult:
@@ -101,6 +102,8 @@ def run_method(problem: Problem, method: str, options: SolveOptions) -> SolveRes
         return solve(problem, replace(options, lns=False))
     if method == "parts":
         return search_parts(problem, options, on_progress=print_progress)
+    if method == "lns-columns":
+        return solve_lns(problem, replace(options, column_generation=True))
     kinds = TELERADIOLOGY_NEIGHBOURHOODS if method == "lns-regions" else DEFAULT_NEIGHBOURHOODS
     return solve_lns(problem, options, neighbourhoods=kinds)
 
