@@ -188,16 +188,12 @@ def _search_the_undecided(
     """The best roster found by ``deadline`` keeping every shift the dive's LP has decided (a
     share within ``solver.shift_dive.DECIDED`` of 1 or 0); if none keeps them, the readers it
     settled keep their schedules and the others are searched."""
-    from solver.shift_dive import decided_shifts
+    from solver.shift_dive import search_undecided
 
-    working, idle = decided_shifts(problem, dived.shares)
     left = deadline - time.perf_counter()
     if left <= 0 or (should_stop is not None and should_stop()):
         return None
-    hint = Roster.from_schedules(dived.heaviest)
-    chosen = choose_schedules(
-        problem, {}, left, workers=workers, seed=seed, hint=hint, working=working, idle=idle
-    )
+    chosen = search_undecided(problem, dived, left, workers=workers, seed=seed)
     if chosen is not None:
         return chosen
     settled = {reader: [s] for reader, s in dived.settled.items()}

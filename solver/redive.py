@@ -20,10 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver.column_bound import ColumnGeneration
-from solver.column_roster import choose_schedules
 from solver.problem import Problem
 from solver.roster import Roster
-from solver.shift_dive import Schedules, decided_shifts, reprice, restrict, shift_dive
+from solver.shift_dive import Schedules, reprice, restrict, search_undecided, shift_dive
 
 log = logging.getLogger(__name__)
 
@@ -102,16 +101,8 @@ def redive(
         found, found_score = again.best, again.best_score
         searched = None
         if not again.complete:
-            working, idle = decided_shifts(problem, again.shares)
             seconds = min(SEARCH_SECONDS, deadline - time.perf_counter())
-            hint = Roster.from_schedules(again.heaviest)
-            chosen = (
-                choose_schedules(
-                    problem, {}, seconds, workers=workers, hint=hint, working=working, idle=idle
-                )
-                if seconds > 0
-                else None
-            )
+            chosen = search_undecided(problem, again, seconds, workers=workers)
             if chosen is not None:
                 searched = chosen.objective
                 if chosen.objective < found_score:

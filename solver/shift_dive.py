@@ -30,7 +30,9 @@ from typing import Protocol
 
 from solver.column_bound import ColumnGeneration, reader_shares
 from solver.column_master import ARTIFICIAL_COST
+from solver.column_roster import ChosenRoster, choose_schedules
 from solver.problem import Problem
+from solver.roster import Roster
 
 Schedules = dict[str, frozenset[str]]
 # (forced, forbidden): the shifts each reader must work, and those they may not
@@ -308,3 +310,18 @@ def decided_shifts(
             elif share <= DECIDED:
                 idle.append((reader, shift.id))
     return working, idle
+
+
+def search_undecided(
+    problem: Problem, dived: ShiftDive, seconds: float, *, workers: int = 2, seed: int = 0
+) -> ChosenRoster | None:
+    """The best roster CP-SAT finds in ``seconds`` working every shift the dive's LP has decided
+    and none it has left (``decided_shifts``), from each reader's heaviest schedule; None when it
+    finds none or there is no time."""
+    if seconds <= 0:
+        return None
+    working, idle = decided_shifts(problem, dived.shares)
+    hint = Roster.from_schedules(dived.heaviest)
+    return choose_schedules(
+        problem, {}, seconds, workers=workers, seed=seed, hint=hint, working=working, idle=idle
+    )
