@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+WORKERS_HELP = "CP-SAT workers (default: this machine's cores, at least 2)."
+
 app = typer.Typer(
     name="teleroster",
     help="Teleradiology workforce scheduling and capacity optimizer.",

@@ -18,8 +18,8 @@ from rich.table import Table
 
 from scheduler.benchmarks.curtois import CurtoisFormatError, CurtoisInstance, read_instance
 from scheduler.benchmarks.run import BestKnown, CurtoisRun, read_best_known, run_curtois
-from scheduler.cli import app
-from solver.options import SolveOptions
+from scheduler.cli import WORKERS_HELP, app
+from solver.options import SolveOptions, default_workers
 
 TABLE_WIDTH = 160
 
@@ -42,7 +42,7 @@ def curtois(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=0.1, help="Seconds per instance.")
     ],
-    workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers.")] = 8,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
     seed: Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")] = 0,
     lns: Annotated[
         bool | None,
@@ -82,7 +82,7 @@ def curtois(
 
     options = SolveOptions(
         max_time_in_seconds=time_limit,
-        num_workers=workers,
+        num_workers=workers or default_workers(),
         random_seed=seed,
         lns=lns,
         column_generation=column_generation,

@@ -23,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from scheduler import migrations
-from scheduler.cli import app
+from scheduler.cli import WORKERS_HELP, app
 from scheduler.db import normalise_url, session_scope
 from scheduler.demo import DEFAULT_SEED, generate_demo
 from scheduler.demo.generate import DEFAULT_MONTHS
@@ -52,7 +52,7 @@ from scheduler.services.demo import (
 )
 from scheduler.services.solving import SolveOutcome
 from scheduler.settings import get_settings
-from solver.options import SolveOptions
+from solver.options import SolveOptions, default_workers
 from solver.roster import Progress as SolveProgress
 
 console = Console()
@@ -150,14 +150,18 @@ def demo(
     solve_seconds: Annotated[
         float, typer.Option(help="Then solve the demo period for this long (0: do not solve).")
     ] = 0.0,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers for that solve.")] = 8,
+    workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP)] = None,
 ) -> None:
     """Migrate the configured database and load the demo dataset into it (safe to run again)."""
     url = normalise_url(get_settings().database_url)
     with console.status("Migrating the database..."):
         migrations.upgrade(url)
     solve_options = (
-        SolveOptions(max_time_in_seconds=solve_seconds, num_workers=workers, random_seed=0)
+        SolveOptions(
+            max_time_in_seconds=solve_seconds,
+            num_workers=workers or default_workers(),
+            random_seed=0,
+        )
         if solve_seconds > 0
         else None
     )

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scheduler.cli import app
+from scheduler.cli import WORKERS_HELP, app
 from scheduler.db import session_scope
 from scheduler.jobs.local import LocalExecutor
 from scheduler.jobs.recovery import recover_jobs
@@ -30,7 +30,7 @@ from scheduler.models.enums import JobStatus
 from scheduler.models.jobs import SolveJob, SolveJobPublic
 from scheduler.rosters import RosterNotFound, get_roster
 from scheduler.settings import get_settings
-from solver.options import SolveOptions
+from solver.options import SolveOptions, default_workers
 
 console = Console()
 jobs_app = typer.Typer(help="Solve jobs: submit, list, show, cancel.", no_args_is_help=True)
@@ -88,7 +88,7 @@ def _wait_for(stop: StopFlag) -> None:
 def submit_command(
     period: Annotated[int, typer.Option("--period", help="Planning period id.")],
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds.")] = 60.0,
-    workers: Annotated[int, typer.Option("--workers", help="CP-SAT workers.")] = 8,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     reference: Annotated[
         int | None, typer.Option("--reference", help="Roster version to keep close to.")
@@ -97,7 +97,9 @@ def submit_command(
     """Queue a solve of a period; a running server or `teleroster worker` picks it up."""
     try:
         options = SolveOptions(
-            max_time_in_seconds=time_limit, num_workers=workers, random_seed=seed
+            max_time_in_seconds=time_limit,
+            num_workers=workers or default_workers(),
+            random_seed=seed,
         )
         with session_scope() as session:
             reference_id = None

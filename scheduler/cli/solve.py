@@ -11,13 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from scheduler.cli import app
+from scheduler.cli import WORKERS_HELP, app
 from scheduler.db import session_scope
 from scheduler.problem_builder import BuildError
 from scheduler.rosters import RosterNotFound, get_roster
 from scheduler.services.solving import SolveOutcome, solve_period, validate_stored_roster
 from scheduler.summaries import coverage_summary, fairness_summary
-from solver.options import SolveOptions
+from solver.options import SolveOptions, default_workers
 from solver.roster import Progress as SolveProgress
 
 console = Console()
@@ -27,7 +27,7 @@ console = Console()
 def solve_command(
     period: Annotated[int, typer.Option("--period", help="Planning period id.")],
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds.")] = 60.0,
-    workers: Annotated[int, typer.Option("--workers", help="CP-SAT workers.")] = 8,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     reference: Annotated[
         int | None,
@@ -36,7 +36,11 @@ def solve_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Build the period's problem from the database, solve it, store the roster as a new version."""
-    options = SolveOptions(max_time_in_seconds=time_limit, num_workers=workers, random_seed=seed)
+    options = SolveOptions(
+        max_time_in_seconds=time_limit,
+        num_workers=workers or default_workers(),
+        random_seed=seed,
+    )
     try:
         with session_scope() as session:
             reference_id = None

@@ -7,7 +7,8 @@ import pytest
 from factories import cover, national_problem, problem, shifts
 from ortools.sat.python import cp_model
 
-from solver.options import SolveOptions
+import solver.options as options_module
+from solver.options import SolveOptions, default_workers
 from solver.roster import Progress, SolveStatus
 from solver.solve import STATUSES, solve
 from solver.validate import validate
@@ -103,3 +104,10 @@ def test_every_cp_sat_status_has_a_meaning():
 def test_options_refuse_nonsense(bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
         SolveOptions(**bad)
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 2), (6, 6), (64, 16)])
+def test_the_default_workers_follow_the_cores_this_process_may_use(monkeypatch, cores, workers):
+    monkeypatch.setattr(options_module.os, "sched_getaffinity", lambda _: set(range(cores)))
+    assert default_workers() == workers
+    assert SolveOptions().num_workers == workers
