@@ -75,3 +75,37 @@ def _shortfall(problem: Problem, roster: Roster) -> dict[tuple[str, int], int]:
         if missing > 0 and shift.region is not None:
             short[shift.region, shift.day] += missing * demand.weight_under
     return dict(short)
+
+
+def half_weekend_shortfall(problem: Problem, roster: Roster) -> dict[tuple[str, str], int]:
+    """(reader, region) -> the weighted units ``roster`` leaves unread in that region, where the
+    reader is licensed, on the other day of a weekend the reader works one day of. The weekend
+    is counted toward the reader's limit already: its other day is capacity for the taking."""
+    return _remember("half weekends", roster, lambda: _half_weekend_shortfall(problem, roster))
+
+
+def _half_weekend_shortfall(problem: Problem, roster: Roster) -> dict[tuple[str, str], int]:
+    short = shortfall_by_region_day(problem, roster)
+    day_of = {shift.id: shift.day for shift in problem.shifts}
+    days_worked: dict[str, set[int]] = defaultdict(set)
+    for assignment in roster.assignments:
+        days_worked[assignment.radiologist].add(day_of[assignment.shift_id])
+    regions_of: dict[str, set[str]] = defaultdict(set)
+    for region, readers in licensed_readers(problem).items():
+        for reader in readers:
+            regions_of[reader].add(region)
+    weekend_days: dict[int, list[int]] = defaultdict(list)
+    for day in range(problem.num_days):
+        if problem.is_weekend(day):
+            weekend_days[problem.weekend_index(day)].append(day)
+    found: Counter[tuple[str, str]] = Counter()
+    for reader, days in days_worked.items():
+        for both in weekend_days.values():
+            worked = [day for day in both if day in days]
+            if len(both) != 2 or len(worked) != 1:
+                continue
+            other = both[1] if worked[0] == both[0] else both[0]
+            for region in regions_of[reader]:
+                if short.get((region, other), 0) > 0:
+                    found[reader, region] += short[region, other]
+    return dict(found)

@@ -12,6 +12,7 @@ from solver.part_search import (
     MIN_WINDOW_DAYS,
     PART_KINDS,
     PartView,
+    half_weekend_part,
     region_pair_part,
     region_part,
     search_parts,
@@ -19,7 +20,8 @@ from solver.part_search import (
     week_part,
 )
 from solver.part_solve import search_from
-from solver.roster import Allocation, Progress, Roster, SolveResult
+from solver.region_facts import half_weekend_shortfall
+from solver.roster import Allocation, Assignment, Progress, Roster, SolveResult
 from solver.subproblem import Part, merge, part_roster, restrict
 from solver.validate import validate
 
@@ -186,3 +188,46 @@ def test_solve_improves_large_problems_part_by_part(monkeypatch):
     assert heard and heard[-1].objective == result.objective
     monolithic = SolveOptions(max_time_in_seconds=1, num_workers=2, lns=False)
     assert not solve_module._wants_parts(monolithic, solve_module.build_model(problem))
+
+
+def _half_weekend_roster(reader: str, region: str, *, both_days: bool) -> tuple[Roster, int]:
+    """``reader`` works a Saturday (and its Sunday when ``both_days``); every demand is met but
+    ``region``'s on that Sunday. The Sunday."""
+    saturday = next(day for day in range(PROBLEM.num_days) if PROBLEM.date_of(day).weekday() == 5)
+    sunday = saturday + 1
+    shifts = {s.id: s for s in PROBLEM.shifts}
+    worked = [saturday, sunday] if both_days else [saturday]
+    assignments = tuple(
+        Assignment(reader, next(s.id for s in PROBLEM.shifts if s.day == day)) for day in worked
+    )
+    allocations = tuple(
+        Allocation("nobody", d.shift_id, d.pool, d.units)
+        for d in PROBLEM.reading_demand
+        if shifts[d.shift_id].region != region or shifts[d.shift_id].day != sunday
+    )
+    return Roster(assignments=assignments, allocations=allocations), sunday
+
+
+def test_half_weekends_are_found_where_their_other_day_leaves_the_readers_region_short():
+    region = PROBLEM.regions[0].id
+    reader = sorted(_licensed(region))[0]
+    roster, _ = _half_weekend_roster(reader, region, both_days=False)
+    found = half_weekend_shortfall(PROBLEM, roster)
+    assert set(found) == {(reader, region)} and found[reader, region] > 0
+    for seed in range(3):
+        part = half_weekend_part(_view(100, roster, seed=seed))
+        assert part is not None and part.days is None  # the whole horizon
+        assert part.readers == {reader}
+    # a whole weekend leaves no day to take: the part falls back to a region's readers
+    whole, _ = _half_weekend_roster(reader, region, both_days=True)
+    assert half_weekend_shortfall(PROBLEM, whole) == {}
+    part = half_weekend_part(_view(60, whole))
+    assert part is not None
+    assert any(part.readers <= _licensed(r.id) for r in PROBLEM.regions)
+
+
+def test_a_half_weekend_in_a_region_without_shortfall_is_no_part():
+    region, other = PROBLEM.regions[0].id, PROBLEM.regions[1].id
+    reader = sorted(_licensed(region) - _licensed(other))[0]
+    roster, _ = _half_weekend_roster(reader, other, both_days=False)  # the other region is short
+    assert half_weekend_shortfall(PROBLEM, roster) == {}
