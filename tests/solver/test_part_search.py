@@ -119,7 +119,7 @@ def test_search_parts_returns_a_valid_roster_no_worse_than_its_start_within_its_
     objectives = [step.objective for step in heard]
     assert objectives == sorted(objectives, reverse=True)
     assert objectives[-1] == result.objective
-    assert set(PART_KINDS) == {"region", "region pair", "shortfall", "week"}
+    assert set(PART_KINDS) == {"region", "region pair", "shortfall", "half weekends", "week"}
 
 
 def test_search_parts_stops_when_asked(first):
