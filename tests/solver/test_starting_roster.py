@@ -74,3 +74,20 @@ def test_a_valid_reference_roster_is_kept_whatever_order_it_comes_in():
     p = dataclasses.replace(p, reference=frozenset(kept))
     model = build_model(p)
     assert kept <= starting_roster(model.ctx, model.reading).assignments
+
+
+def test_weekends_are_staffed_first_and_whole_by_readers_with_a_weekend_limit():
+    # a week from Monday; chronologically the least-loaded readers would take Saturday and Sunday
+    # one each, spending both readers' only weekend on one day apiece
+    limited = rules(max_weekends=1, max_consecutive_days=5)
+    p = problem(
+        shifts(7),
+        [reader("r1", rules=limited), reader("r2", rules=limited)],
+        headcount_cover=cover(*(f"D{day}" for day in range(7))),
+    )
+    assert [p.is_weekend(day) for day in range(7)] == [False] * 5 + [True] * 2
+    roster = _as_roster(p)
+    assert validate(p, roster).messages() == []
+    weekend = {a.radiologist for a in roster.assignments if a.shift_id in ("D5", "D6")}
+    assert len(weekend) == 1  # one reader works the whole weekend
+    assert len(roster.assignments) == 7  # and the weekdays are still all staffed
