@@ -126,12 +126,10 @@ def half_weekend_part(view: PartView) -> Part | None:
     found = half_weekend_shortfall(view.problem, view.roster)
     if not found:
         return region_part(view)
-    by_region: dict[str, set[str]] = {}
-    for reader, region in found:
-        by_region.setdefault(region, set()).add(reader)
     pairs = sorted(found)
     _, region = view.rng.choices(pairs, weights=[found[pair] for pair in pairs])[0]
-    return sized_part(view, sorted(by_region[region]), length=view.problem.num_days)
+    readers = [reader for reader, its_region in pairs if its_region == region]
+    return sized_part(view, readers, length=view.problem.num_days)
 
 
 def week_part(view: PartView) -> Part | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-WORKERS_HELP = "CP-SAT workers (default: this machine's cores, at least 2)."
+WORKERS_HELP = "CP-SAT workers (default: one per core this process may use, at least 2)."
 
 app = typer.Typer(
     name="teleroster",

@@ -42,7 +42,9 @@ def curtois(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=0.1, help="Seconds per instance.")
     ],
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help=WORKERS_HELP)
+    ] = default_workers(),
     seed: Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")] = 0,
     lns: Annotated[
         bool | None,
@@ -82,7 +84,7 @@ def curtois(
 
     options = SolveOptions(
         max_time_in_seconds=time_limit,
-        num_workers=workers or default_workers(),
+        num_workers=workers,
         random_seed=seed,
         lns=lns,
         column_generation=column_generation,

@@ -150,7 +150,7 @@ def demo(
     solve_seconds: Annotated[
         float, typer.Option(help="Then solve the demo period for this long (0: do not solve).")
     ] = 0.0,
-    workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP)] = None,
+    workers: Annotated[int, typer.Option(min=1, help=WORKERS_HELP)] = default_workers(),
 ) -> None:
     """Migrate the configured database and load the demo dataset into it (safe to run again)."""
     url = normalise_url(get_settings().database_url)
@@ -159,7 +159,7 @@ def demo(
     solve_options = (
         SolveOptions(
             max_time_in_seconds=solve_seconds,
-            num_workers=workers or default_workers(),
+            num_workers=workers,
             random_seed=0,
         )
         if solve_seconds > 0

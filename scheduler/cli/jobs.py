@@ -88,7 +88,9 @@ def _wait_for(stop: StopFlag) -> None:
 def submit_command(
     period: Annotated[int, typer.Option("--period", help="Planning period id.")],
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds.")] = 60.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help=WORKERS_HELP)
+    ] = default_workers(),
     seed: Annotated[int, typer.Option("--seed")] = 0,
     reference: Annotated[
         int | None, typer.Option("--reference", help="Roster version to keep close to.")
@@ -98,7 +100,7 @@ def submit_command(
     try:
         options = SolveOptions(
             max_time_in_seconds=time_limit,
-            num_workers=workers or default_workers(),
+            num_workers=workers,
             random_seed=seed,
         )
         with session_scope() as session:

@@ -27,7 +27,9 @@ console = Console()
 def solve_command(
     period: Annotated[int, typer.Option("--period", help="Planning period id.")],
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds.")] = 60.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help=WORKERS_HELP)
+    ] = default_workers(),
     seed: Annotated[int, typer.Option("--seed")] = 0,
     reference: Annotated[
         int | None,
@@ -38,7 +40,7 @@ def solve_command(
     """Build the period's problem from the database, solve it, store the roster as a new version."""
     options = SolveOptions(
         max_time_in_seconds=time_limit,
-        num_workers=workers or default_workers(),
+        num_workers=workers,
         random_seed=seed,
     )
     try:
