@@ -40,6 +40,9 @@ class SolveOptions:
     ``column_generation``: in the large-neighbourhood search, run column generation from the first
     roster: its lower bound is reported when it beats CP-SAT's, and a search guided by its LP may
     give a better roster to improve (solver.column_phase).
+    ``sweeps``: give each reader in turn their best schedule against the others' reading
+    (solver.reading_response) once the search has a roster: the monolithic search's last roster
+    is settled so, and a national search's sweeps take turns with its parts.
     """
 
     max_time_in_seconds: float = 30.0
@@ -53,6 +56,7 @@ class SolveOptions:
     lns_seconds_per_step: float = 1.0
     cover_first: bool | None = None
     column_generation: bool = False
+    sweeps: bool = True
 
     def __post_init__(self) -> None:
         if self.max_time_in_seconds <= 0:

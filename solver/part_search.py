@@ -47,6 +47,7 @@ from solver.checks import ensure_valid
 from solver.options import SolveOptions
 from solver.part_solve import search_from
 from solver.problem import Problem
+from solver.reading_response import SETTLED, ReadingResponses
 from solver.region_facts import (
     half_weekend_shortfall,
     licensed_readers,
@@ -71,6 +72,7 @@ MIN_SIZE, MAX_SIZE = 200, 20_000
 GROW, SHRINK = 1.25, 0.85
 SCORE_MEMORY = 0.7  # weight of a kind's past gain rate against its latest step
 SCORE_FLOOR = 0.05  # of the best kind's score: no kind is ever starved
+SWEEP = "sweep"  # the step kind that re-plans every reader by best responses
 
 
 @dataclass
@@ -206,6 +208,7 @@ class _Search:
     overhead: float = 1.0  # seconds a step spends outside its search (build, merge, validate)
     steps: int = 0
     accepted: int = 0
+    responses: ReadingResponses | None = None  # best responses, when the problem allows them
 
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
@@ -222,7 +225,9 @@ def search_parts(
 ) -> SolveResult:
     """Improve a roster of ``problem`` part by part until ``options.max_time_in_seconds``.
 
-    ``start``, when given, must break no hard rule. Progress and stop as ``solver.solve``. Returns
+    With ``options.sweeps``, the first roster is settled by best-response sweeps
+    (solver.reading_response), which then take turns with the parts as one more kind. ``start``,
+    when given, must break no hard rule. Progress and stop as ``solver.solve``. Returns
     FEASIBLE with the best roster (the objective is solver.validate's), or what the first search
     returned when it found no roster.
     """
@@ -243,6 +248,8 @@ def search_parts(
         return first
     current = first
     recorder.found(current.objective, search.bound)
+    if options.sweeps:
+        current = _settle(search, current)
     while search.remaining() - search.overhead >= MIN_STEP_SECONDS and not recorder.poll_stop():
         current = _step(search, current)
     log.info("parts: %d steps, %d accepted", search.steps, search.accepted)
@@ -288,14 +295,68 @@ def _monolithic_first(search: _Search) -> SolveResult:
     # a margin for its model build, which solve's limit excludes
     margin = min(STEP_SECONDS, FIRST_MARGIN * search.remaining())
     seconds = max(MIN_STEP_SECONDS, search.remaining() - margin)
-    options = dataclasses.replace(search.options, max_time_in_seconds=seconds, lns=False)
+    # the search settles the first roster by sweeps itself, its programs built once
+    options = dataclasses.replace(
+        search.options, max_time_in_seconds=seconds, lns=False, sweeps=False
+    )
     return solve(search.problem, options, on_progress=heard, should_stop=enough)
+
+
+def _settle(search: _Search, current: _Current) -> _Current:
+    """Sweeps until one gains less than ``SETTLED`` of the objective; then sweeps join the kinds.
+    Building the readers' programs takes about 10 s at 1,000 readers."""
+    search.responses = ReadingResponses.of(search.problem, deadline=search.deadline)
+    if search.responses is None:
+        return current
+    while search.remaining() > search.overhead and not search.recorder.poll_stop():
+        began = time.perf_counter()
+        settled = _sweep(search, current)
+        gain = current.objective - settled.objective
+        current = settled
+        if gain < SETTLED * current.objective:
+            _adapt(_sweep_kind(search), SolveStatus.FEASIBLE, gain, time.perf_counter() - began)
+            break
+    return current
+
+
+def _sweep_kind(search: _Search) -> _Kind:
+    kind = next((kind for kind in search.kinds if kind.name == SWEEP), None)
+    if kind is None:
+        kind = _Kind(SWEEP, lambda _: None)
+        search.kinds.append(kind)
+    return kind
+
+
+def _sweep(search: _Search, current: _Current) -> _Current:
+    """Every reader given their best schedule against the others, accepted when the whole
+    roster, validated, breaks no rule and is better."""
+    assert search.responses is not None
+    search.steps += 1
+    better = search.responses.improve(
+        current.roster, current.objective, search.rng, search.deadline
+    )
+    if better is None:
+        return current
+    log.debug(
+        "sweep: %d readers moved: %d -> %d",
+        better.moved,
+        current.objective,
+        better.report.objective,
+    )
+    search.accepted += 1
+    search.recorder.found(better.report.objective, search.bound)
+    return _Current(better.roster, better.report)
 
 
 def _step(search: _Search, current: _Current) -> _Current:
     """One part: restrict, solve, merge, validate; the better of the merged and current roster."""
     began = time.perf_counter()
     kind = _pick(search.kinds, search.rng)
+    if kind.name == SWEEP:
+        better = _sweep(search, current)
+        gain = current.objective - better.objective
+        _adapt(kind, SolveStatus.FEASIBLE, gain, time.perf_counter() - began)
+        return better
     view = PartView(search.problem, current.roster, kind.size, search.rng)
     part = kind.choose(view)
     search.steps += 1
