@@ -22,7 +22,7 @@ from solver.constraints.context import ModelContext, Penalty, entry_matches
 from solver.constraints.reading_groups import ReadingGroups
 from solver.eligibility import may_work_shift
 from solver.problem import Availability, Problem, Radiologist, Shift, ShiftKind
-from solver.roster import Assignment, Roster
+from solver.roster import Allocation, Assignment, Roster
 from solver.starting_roster import StartingRoster, starting_roster
 
 ValueSource = cp_model.CpSolver | cp_model.CpSolverSolutionCallback
@@ -38,6 +38,7 @@ class RosterModel:
     penalties: tuple[Penalty, ...]
     # the hinted starting roster seems to meet every hard rule (see solver.starting_roster)
     plausible_start: bool = False
+    start: Roster | None = None  # that roster (None when the model is not hinted)
 
     @property
     def model(self) -> cp_model.CpModel:
@@ -94,7 +95,22 @@ def build_model(problem: Problem, *, guarded: bool = False, hinted: bool = True)
         return RosterModel(ctx, reading, penalties)
     start = starting_roster(ctx, reading)
     _add_hints(ctx, reading, start)
-    return RosterModel(ctx, reading, penalties, plausible_start=start.plausible)
+    return RosterModel(
+        ctx, reading, penalties, plausible_start=start.plausible, start=_as_roster(start)
+    )
+
+
+def _as_roster(start: StartingRoster) -> Roster:
+    return Roster(
+        assignments=tuple(sorted(Assignment(reader, shift) for reader, shift in start.assignments)),
+        allocations=tuple(
+            sorted(
+                Allocation(reader, shift, pool, units)
+                for (shift, reader, pool), units in start.units.items()
+                if units > 0
+            )
+        ),
+    )
 
 
 def _objective(penalties: tuple[Penalty, ...]) -> Any:

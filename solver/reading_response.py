@@ -12,8 +12,8 @@ reader alone keeps is priced so that they keep it.
 
 Parts searched by CP-SAT (solver.part_search) free a few dozen readers a step; a sweep re-plans
 every reader in about the time of one step. The 1,000-reader month's roster after 300 s of parts
-(914,413) fell to 606,696 in four sweeps (10 s, programs built in 10 s more): most readers' weekday
-and weekend work moved to where their regions read least.
+(914,413) fell to 604,067 in four sweeps (10 s, the programs built in 9-11 s more): half the
+readers' work moved to where their regions read least.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class ReadingResponses:
         self.responders = dict(responders)
         self.shifts = {shift.id: shift for shift in problem.shifts}
         self.covers = {cover.shift_id: cover for cover in problem.headcount_cover}
+        self.demand = {(demand.pool, demand.shift_id): demand for demand in problem.reading_demand}
         self.fairness = FairnessCategories(problem)
 
     @staticmethod
@@ -112,10 +113,19 @@ class ReadingResponses:
             responders[reader.id] = _Responder(reader, program, readable)
         return cls(problem, responders) if responders else None
 
+    def may_work(self) -> dict[str, list[_Responder]]:
+        """Shift id -> the readers with a program who may work it."""
+        able: dict[str, list[_Responder]] = {}
+        for reader_id in sorted(self.responders):
+            responder = self.responders[reader_id]
+            for shift_id in responder.readable:
+                able.setdefault(shift_id, []).append(responder)
+        return able
+
     def sweep(self, roster: Roster, rng: random.Random, deadline: float) -> Sweep:
         """Every reader with a program, in random order, moved to a better schedule when one
         exists (until ``deadline``); everyone's reading split afresh."""
-        state = _State(self, roster)
+        state = ResponseState(self, roster)
         moved = 0
         readers = sorted(self.responders)
         rng.shuffle(readers)
@@ -139,8 +149,10 @@ class ReadingResponses:
         return Improved(swept.roster, report, swept.moved)
 
 
-class _State:
-    """A roster as the sweep changes it: who works what, what each pool is given."""
+class ResponseState:
+    """A roster as best responses change it: who works what, what each pool is given, and the
+    objective's terms that change with them (cover, readers' own costs, fairness), kept exact so
+    that a move of several readers is judged without validating the whole roster."""
 
     def __init__(self, responses: ReadingResponses, roster: Roster) -> None:
         self.responses = responses
@@ -160,6 +172,97 @@ class _State:
         self.spreads = responses.fairness.spreads(
             {reader: [shifts[s] for s in worked] for reader, worked in self.schedules.items()}
         )
+        self.cover_cost = sum(self._demand_cost(key) for key in responses.demand)
+        self.cover_cost += sum(self._headcount_cost(shift_id) for shift_id in responses.covers)
+        self.hard_short = sum(self._hard_short(shift_id) for shift_id in responses.covers)
+        self.own_cost = sum(
+            self._own(responder, self.schedules.get(reader_id, set()))
+            for reader_id, responder in responses.responders.items()
+        )
+
+    def objective(self) -> float:
+        """The objective up to a constant (what readers without a program cost themselves)."""
+        return self.cover_cost + self.own_cost + self.spreads.cost()
+
+    def rebuild(self, responders: list[_Responder], rng: random.Random) -> float:
+        """Clear the readers' schedules, then give each in random order their best response to
+        the rest: kept when the objective is no worse and no hard cover is lost, else undone.
+        The objective's change (at most 0 when kept)."""
+        before, hard_before = self.objective(), self.hard_short
+        saved = [
+            (responder, set(self.schedules.get(responder.reader.id, set())))
+            for responder in responders
+        ]
+        kept_units = {r.reader.id: dict(self.units.get(r.reader.id, {})) for r in responders}
+        for responder in responders:
+            self._place(responder, set(), {})
+        order = list(responders)
+        rng.shuffle(order)
+        for responder in order:
+            answer = responder.program.best(self._prices(responder))
+            if answer.schedule is not None:
+                self._place(responder, set(answer.schedule.shifts), None)
+        change = self.objective() - before
+        if change > GAIN_TOLERANCE or self.hard_short > hard_before:
+            for responder, worked in saved:
+                self._place(responder, worked, kept_units[responder.reader.id])
+            return 0.0
+        return change
+
+    def _place(
+        self,
+        responder: _Responder,
+        worked: set[str],
+        held: dict[tuple[str, str], int] | None,
+    ) -> None:
+        """The reader's schedule replaced by ``worked``, their units split as ``held`` (None:
+        afresh, to the heaviest short pools)."""
+        reader = responder.reader
+        before = self.schedules.get(reader.id, set())
+        self.own_cost -= self._own(responder, before)
+        self._withdraw(reader.id, before)
+        self.spreads.apply(reader, [self.responses.shifts[s] for s in worked])
+        self._deploy(responder, worked, held)
+        self.own_cost += self._own(responder, worked)
+
+    @staticmethod
+    def _own(responder: _Responder, worked: set[str]) -> float:
+        program = responder.program
+        return program.own_constant + sum(program.own_coefficient.get(s, 0.0) for s in worked)
+
+    def _demand_cost(self, key: tuple[str, str]) -> int:
+        demand = self.responses.demand.get(key)
+        if demand is None:
+            return 0
+        given = self.given[key]
+        return demand.weight_under * max(0, demand.units - given) + demand.weight_over * max(
+            0, given - demand.units
+        )
+
+    def _headcount_cost(self, shift_id: str) -> int:
+        cover = self.responses.covers[shift_id]
+        present = self.staffed[shift_id]
+        under = 0 if cover.hard else cover.weight_under * max(0, cover.required - present)
+        return under + cover.weight_over * max(0, present - cover.required)
+
+    def _hard_short(self, shift_id: str) -> int:
+        cover = self.responses.covers[shift_id]
+        return int(cover.hard and self.staffed[shift_id] < cover.required)
+
+    def _give(self, pool: str, shift_id: str, units: int) -> None:
+        key = (pool, shift_id)
+        before = self._demand_cost(key)
+        self.given[key] += units
+        self.cover_cost += self._demand_cost(key) - before
+
+    def _staff(self, shift_id: str, readers: int) -> None:
+        if shift_id not in self.responses.covers:
+            self.staffed[shift_id] += readers
+            return
+        before, short = self._headcount_cost(shift_id), self._hard_short(shift_id)
+        self.staffed[shift_id] += readers
+        self.cover_cost += self._headcount_cost(shift_id) - before
+        self.hard_short += self._hard_short(shift_id) - short
 
     def respond(self, responder: _Responder) -> int:
         """The reader's best schedule against the others; 1 when it changed."""
@@ -172,33 +275,38 @@ class _State:
             program.own_coefficient.get(s, 0.0) + prices.get(s, 0.0) for s in current
         )
         answer = program.best(prices)
-        changed = 0
-        if answer.schedule is not None and answer.schedule.shifts != current:
-            gain = now - answer.schedule.priced_cost
-            shifts = [self.responses.shifts[s] for s in answer.schedule.shifts]
-            if gain > GAIN_TOLERANCE and gain - self.spreads.change(responder.reader, shifts) > 0:
-                current = set(answer.schedule.shifts)
-                self.spreads.apply(responder.reader, shifts)
-                changed = 1
-        self._deploy(responder, current)
-        return changed
+        self._deploy(responder, current, None)  # back, reading split afresh
+        if answer.schedule is None or answer.schedule.shifts == current:
+            return 0
+        gain = now - answer.schedule.priced_cost
+        shifts = [self.responses.shifts[s] for s in answer.schedule.shifts]
+        if gain <= GAIN_TOLERANCE or gain - self.spreads.change(responder.reader, shifts) <= 0:
+            return 0
+        self._place(responder, set(answer.schedule.shifts), None)
+        return 1
 
     def _withdraw(self, reader_id: str, worked: set[str]) -> None:
         for (shift_id, pool), units in self.units.pop(reader_id, {}).items():
-            self.given[pool, shift_id] -= units
-        self.staffed.subtract(worked)
-
-    def _deploy(self, responder: _Responder, worked: set[str]) -> None:
-        reader_id = responder.reader.id
-        held: dict[tuple[str, str], int] = {}
+            self._give(pool, shift_id, -units)
         for shift_id in worked:
-            _, split = self._split(responder, shift_id)
-            held.update(split)
+            self._staff(shift_id, -1)
+        self.schedules[reader_id] = set()
+
+    def _deploy(
+        self, responder: _Responder, worked: set[str], held: dict[tuple[str, str], int] | None
+    ) -> None:
+        reader_id = responder.reader.id
+        if held is None:
+            held = {}
+            for shift_id in worked:
+                _, split = self._split(responder, shift_id)
+                held.update(split)
         for (shift_id, pool), units in held.items():
-            self.given[pool, shift_id] += units
+            self._give(pool, shift_id, units)
         self.units[reader_id] = held
         self.schedules[reader_id] = worked
-        self.staffed.update(worked)
+        for shift_id in worked:
+            self._staff(shift_id, 1)
 
     def _split(
         self, responder: _Responder, shift_id: str

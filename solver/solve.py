@@ -32,6 +32,7 @@ from solver.options import SolveOptions
 from solver.problem import Problem
 from solver.reading_response import SETTLED, ReadingResponses
 from solver.roster import Roster, SolveResult, SolveStatus
+from solver.ruin_recreate import rebuild
 from solver.search_progress import (
     STATUSES,
     ProgressHandler,
@@ -39,6 +40,7 @@ from solver.search_progress import (
     StopCheck,
     cancel_watch,
 )
+from solver.validate import validate
 
 __all__ = ["STATUSES", "ProgressHandler", "StopCheck", "solve"]
 
@@ -93,7 +95,13 @@ def solve(
     if _wants_parts(options, roster_model):
         from solver.part_search import search_parts  # here: part_search searches through solve
 
-        return search_parts(problem, options, on_progress, should_stop)
+        return search_parts(
+            problem,
+            options,
+            on_progress,
+            should_stop,
+            start=_valid_start(problem, roster_model) if options.sweeps else None,
+        )
     recorder = Recorder(started, on_progress, should_stop)
     if _wants_lns(options, roster_model):
         return run_lns(problem, roster_model, options, recorder)
@@ -121,7 +129,12 @@ def solve(
             if cp_status == cp_model.INFEASIBLE:
                 best = _Found(SolveStatus.INFEASIBLE, Roster(), {}, math.inf)
         if sweeping and best is not None and best.status == SolveStatus.FEASIBLE and best.objective:
-            deadline = search_started + options.max_time_in_seconds
+            # no later than the limit, nor longer than the share kept: a search that ended early
+            # (a gap reached, a stop) ends early still
+            deadline = min(
+                search_started + options.max_time_in_seconds,
+                time.perf_counter() + max(1.0, SWEEP_SHARE * options.max_time_in_seconds),
+            )
             best = _settle(problem, best, options, deadline, recorder)
 
     if best is not None and best.status.has_roster:
@@ -149,6 +162,15 @@ def _wants_parts(options: SolveOptions, roster_model: RosterModel) -> bool:
         and roster_model.plausible_start
         and len(roster_model.ctx.x) >= PARTS_AUTO_DECISIONS
     )
+
+
+def _valid_start(problem: Problem, roster_model: RosterModel) -> Roster | None:
+    """The greedy roster the model is hinted with, when it breaks no rule: sweeps improve it
+    at once (national months, 500 and 1,000 readers: the monolithic search's first roster was
+    that same roster, 22-45 s later). None leaves the first roster to the monolithic search."""
+    if roster_model.start is None or not ReadingResponses.apply_to(problem):
+        return None
+    return roster_model.start if validate(problem, roster_model.start).ok else None
 
 
 def _wants_lns(options: SolveOptions, roster_model: RosterModel) -> bool:
@@ -218,7 +240,8 @@ def _settle(
     problem: Problem, best: _Found, options: SolveOptions, deadline: float, recorder: Recorder
 ) -> _Found:
     """Sweeps of best responses over the search's roster until one gains less than ``SETTLED``
-    of the objective: CP-SAT's last roster often leaves a reader a better schedule alone."""
+    of the objective (CP-SAT's last roster often leaves a reader a better schedule alone), then
+    rebuilds of a few readers at a time (solver.ruin_recreate) until ``deadline``."""
     responses = ReadingResponses.of(problem, deadline=deadline)
     if responses is None:
         return best
@@ -232,6 +255,12 @@ def _settle(
         recorder.found(best.objective, best.bound)
         if gain < SETTLED * best.objective:
             break
+    if time.perf_counter() < deadline and not recorder.stopped:
+        rebuilt = rebuild(responses, best.roster, rng, deadline)
+        report = validate(problem, rebuilt.roster)
+        if rebuilt.gained > 0 and report.ok and report.objective < best.objective:
+            best = _Found(SolveStatus.FEASIBLE, rebuilt.roster, report.breakdown, best.bound)
+            recorder.found(best.objective, best.bound)
     return best
 
 

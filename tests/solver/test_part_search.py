@@ -170,8 +170,11 @@ def test_solve_improves_large_problems_part_by_part(monkeypatch):
     calls = []
     real = solver.part_search.search_parts
 
+    starts = []
+
     def spy(*args, **kwargs):
         calls.append(args[0])
+        starts.append(kwargs.get("start"))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(solve_module, "PARTS_AUTO_DECISIONS", 0)
@@ -186,6 +189,13 @@ def test_solve_improves_large_problems_part_by_part(monkeypatch):
     assert report.messages() == []
     assert report.objective == result.objective
     assert heard and heard[-1].objective == result.objective
+    # the parts start from the greedy roster the model is hinted with, as it breaks no rule
+    greedy = solve_module.build_model(problem).start
+    assert greedy is not None and validate(problem, greedy).ok
+    assert starts == [greedy]
+    without_sweeps = SolveOptions(max_time_in_seconds=2, num_workers=2, sweeps=False)
+    assert solve_module.solve(problem, without_sweeps).status.has_roster
+    assert starts == [greedy, None]  # without sweeps, the monolithic search finds the first
     monolithic = SolveOptions(max_time_in_seconds=1, num_workers=2, lns=False)
     assert not solve_module._wants_parts(monolithic, solve_module.build_model(problem))
 
