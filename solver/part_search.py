@@ -233,8 +233,9 @@ def search_parts(
 
     With ``options.sweeps``, the first roster is settled by best-response sweeps
     (solver.reading_response), rebuilds of a few readers (solver.ruin_recreate) join the part
-    kinds, and a sweep comes every ``SWEEP_EVERY`` steps. ``start``,
-    when given, must break no hard rule. Progress and stop as ``solver.solve``. Returns
+    kinds, and a sweep comes every ``SWEEP_EVERY`` steps.
+
+    ``start``, when given, must break no hard rule. Progress and stop as ``solver.solve``. Returns
     FEASIBLE with the best roster (the objective is solver.validate's), or what the first search
     returned when it found no roster.
     """
