@@ -20,11 +20,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 
-from solver.model import build_model
-from solver.per_reader import one_reader_problem, readers_coupled_by_hard_rules
+from solver.per_reader import readers_coupled_by_hard_rules
 from solver.problem import HeadcountCover, Problem
 from solver.roster import Roster
-from solver.schedule_dp import ReaderDP
+from solver.schedule_dp import ReaderDP, reader_program
 
 Schedules = dict[str, frozenset[str]]  # reader id -> shift ids worked
 GAIN_TOLERANCE = 1e-6
@@ -57,8 +56,7 @@ class BestResponse:
         for reader in problem.radiologists:
             if deadline is not None and time.perf_counter() > deadline:
                 return None
-            alone = build_model(one_reader_problem(problem, reader), hinted=False)
-            program = ReaderDP.of(alone, reader)
+            program = reader_program(problem, reader)
             if program is None or program.state_values > MAX_CHEAP_PASS_STATES:
                 return None
             programs[reader.id] = program

@@ -26,11 +26,9 @@ from dataclasses import dataclass
 
 from solver.eligibility import may_read_pool
 from solver.fairness_spread import FairnessCategories
-from solver.model import build_model
-from solver.per_reader import one_reader_problem
 from solver.problem import Problem, Radiologist, ReadingDemand
 from solver.roster import Allocation, Assignment, Roster
-from solver.schedule_dp import ReaderDP
+from solver.schedule_dp import ReaderDP, reader_program
 from solver.validate import ValidationReport, validate
 
 GAIN_TOLERANCE = 1e-6
@@ -91,25 +89,22 @@ class ReadingResponses:
         for demand in problem.reading_demand:
             demand_of.setdefault(demand.shift_id, []).append(demand)
         pools = {pool.id: pool for pool in problem.pools}
-        shifts = {shift.id: shift for shift in problem.shifts}
         responders = {}
         for reader in problem.radiologists:
             if deadline is not None and time.perf_counter() > deadline:
                 return None
-            alone = build_model(one_reader_problem(problem, reader), hinted=False)
-            program = ReaderDP.of(alone, reader)
+            program = reader_program(problem, reader)
             if program is None:
                 continue
             readable = {}
-            for _, shift_id in alone.ctx.x:
-                shift = shifts[shift_id]
+            for shift in program.option.values():
                 wanted = [
                     demand
-                    for demand in demand_of.get(shift_id, ())
+                    for demand in demand_of.get(shift.id, ())
                     if may_read_pool(problem, reader, shift, pools[demand.pool])
                 ]
                 wanted.sort(key=lambda demand: -demand.weight_under)
-                readable[shift_id] = tuple(wanted)
+                readable[shift.id] = tuple(wanted)
             responders[reader.id] = _Responder(reader, program, readable)
         return cls(problem, responders) if responders else None
 

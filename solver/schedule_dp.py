@@ -34,7 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model_helper
 
-from solver.model import RosterModel
+from solver.model import RosterModel, build_model
+from solver.per_reader import one_reader_problem
 from solver.problem import Problem, Radiologist, Shift
 from solver.schedule_dp_pass import ForwardPass, close, tolerance
 from solver.schedule_dp_search import CapSearch
@@ -521,6 +522,12 @@ class ReaderDP:
         weekends = self.problem.weekends_worked(day for day, _ in keys)
         priced = own + sum(prices.get(s, 0.0) for s in ids) + weekend_price * weekends
         return DpSchedule(ids, own, priced)
+
+
+def reader_program(problem: Problem, reader: Radiologist) -> ReaderDP | None:
+    """The program of ``reader`` alone in ``problem``, their own rules and penalties only
+    (solver.per_reader.one_reader_problem); None when a rule is beyond it."""
+    return ReaderDP.of(build_model(one_reader_problem(problem, reader), hinted=False), reader)
 
 
 def _template_of(shift: Shift) -> tuple[str, str]:
