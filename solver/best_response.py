@@ -79,9 +79,7 @@ class BestResponse:
         return prices
 
     def priced(self, reader: str, shifts: frozenset[str], prices: Mapping[str, float]) -> float:
-        program = self.programs[reader]
-        own = program.own_constant + sum(program.own_coefficient.get(s, 0.0) for s in shifts)
-        return own + sum(prices.get(s, 0.0) for s in shifts)
+        return self.programs[reader].own_cost(shifts) + sum(prices.get(s, 0.0) for s in shifts)
 
     def objective(self, schedules: Schedules) -> float:
         """Own penalties plus headcount cover's: the whole objective, as nothing else joins

@@ -47,7 +47,7 @@ from solver.checks import ensure_valid
 from solver.options import SolveOptions
 from solver.part_solve import search_from
 from solver.problem import Problem
-from solver.reading_response import SETTLED, ReadingResponses
+from solver.reading_response import Improved, ReadingResponses
 from solver.region_facts import (
     half_weekend_shortfall,
     licensed_readers,
@@ -55,7 +55,7 @@ from solver.region_facts import (
     shortfall_by_region_day,
 )
 from solver.roster import Progress, Roster, SolveResult, SolveStatus
-from solver.ruin_recreate import rebuild
+from solver.ruin_recreate import improve_by_rebuilds
 from solver.search_progress import ProgressHandler, Recorder, StopCheck
 from solver.solve import solve
 from solver.subproblem import Part, merge, part_roster, restrict
@@ -235,7 +235,8 @@ def search_parts(
     (solver.reading_response), rebuilds of a few readers (solver.ruin_recreate) join the part
     kinds, and a sweep comes every ``SWEEP_EVERY`` steps.
 
-    ``start``, when given, must break no hard rule. Progress and stop as ``solver.solve``. Returns
+    ``start``, when given and breaking no hard rule, is the first roster (else the monolithic
+    search finds one). Progress and stop as ``solver.solve``. Returns
     FEASIBLE with the best roster (the objective is solver.validate's), or what the first search
     returned when it found no roster.
     """
@@ -274,9 +275,9 @@ def search_parts(
 def _first_roster(search: _Search, start: Roster | None) -> _Current | SolveResult:
     if start is not None:
         report = validate(search.problem, start)
-        if report.violations:
-            raise ValueError(f"the start roster breaks hard rules: {report.messages()[:3]}")
-        return _Current(start, report)
+        if report.ok:
+            return _Current(start, report)
+        log.info("the start roster breaks hard rules: %s", report.messages()[:3])
     result = _monolithic_first(search)
     if not result.status.has_roster:
         return result
@@ -316,14 +317,15 @@ def _settle(search: _Search, current: _Current) -> _Current:
     search.responses = ReadingResponses.of(search.problem, deadline=search.deadline)
     if search.responses is None:
         return current
-    while search.remaining() > search.overhead and not search.recorder.poll_stop():
-        settled = _sweep(search, current)
-        gain = current.objective - settled.objective
-        current = settled
-        if gain < SETTLED * current.objective:
-            break
+    settled = search.responses.settle(
+        current.roster,
+        current.objective,
+        search.rng,
+        search.deadline - search.overhead,
+        search.recorder.poll_stop,
+    )
     search.kinds.append(_Kind(REBUILD, lambda _: None))
-    return current
+    return _taken(search, current, settled, "settling sweeps")
 
 
 def _rebuild(search: _Search, current: _Current) -> _Current:
@@ -332,16 +334,14 @@ def _rebuild(search: _Search, current: _Current) -> _Current:
     assert search.responses is not None
     search.steps += 1
     seconds = min(REBUILD_SECONDS, search.remaining() - search.overhead)
-    rebuilt = rebuild(search.responses, current.roster, search.rng, time.perf_counter() + seconds)
-    if rebuilt.gained <= 0:
-        return current
-    report = validate(search.problem, rebuilt.roster)
-    log.debug("rebuild: %d tried: %d -> %d", rebuilt.tried, current.objective, report.objective)
-    if not report.ok or report.objective >= current.objective:
-        return current
-    search.accepted += 1
-    search.recorder.found(report.objective, search.bound)
-    return _Current(rebuilt.roster, report)
+    better = improve_by_rebuilds(
+        search.responses,
+        current.roster,
+        current.objective,
+        search.rng,
+        time.perf_counter() + seconds,
+    )
+    return _taken(search, current, better, "rebuilds")
 
 
 def _sweep(search: _Search, current: _Current) -> _Current:
@@ -353,16 +353,16 @@ def _sweep(search: _Search, current: _Current) -> _Current:
     better = search.responses.improve(
         current.roster, current.objective, search.rng, search.deadline
     )
+    return _taken(search, current, better, "sweep")
+
+
+def _taken(search: _Search, current: _Current, better: Improved | None, what: str) -> _Current:
+    """``better`` as the current roster (recorded), or ``current`` when there is none."""
     if better is None:
         return current
-    log.debug(
-        "sweep: %d readers moved: %d -> %d",
-        better.moved,
-        current.objective,
-        better.report.objective,
-    )
+    log.debug("%s: %d moved: %d -> %d", what, better.moved, current.objective, better.objective)
     search.accepted += 1
-    search.recorder.found(better.report.objective, search.bound)
+    search.recorder.found(better.objective, search.bound)
     return _Current(better.roster, better.report)
 
 

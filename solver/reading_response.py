@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from solver.eligibility import may_read_pool
@@ -56,7 +56,11 @@ class Sweep:
 class Improved:
     roster: Roster
     report: ValidationReport
-    moved: int
+    moved: int  # readers moved (sweeps) or rebuilds tried
+
+    @property
+    def objective(self) -> int:
+        return self.report.objective
 
 
 class ReadingResponses:
@@ -136,12 +140,35 @@ class ReadingResponses:
         """One sweep, kept when the whole roster, validated, breaks no rule and scores better
         than ``objective``; None otherwise."""
         swept = self.sweep(roster, rng, deadline)
-        if not swept.moved:
-            return None
-        report = validate(self.problem, swept.roster)
+        return self.kept_if_better(swept.roster, objective, swept.moved) if swept.moved else None
+
+    def settle(
+        self,
+        roster: Roster,
+        objective: int,
+        rng: random.Random,
+        deadline: float,
+        should_stop: Callable[[], bool],
+    ) -> Improved | None:
+        """Sweeps until one gains less than ``SETTLED`` of the objective (or time is up, or a
+        stop is asked); the last better roster, None if no sweep was better."""
+        best = None
+        while time.perf_counter() < deadline and not should_stop():
+            better = self.improve(roster, objective, rng, deadline)
+            if better is None:
+                break
+            gain = objective - better.report.objective
+            best, roster, objective = better, better.roster, better.report.objective
+            if gain < SETTLED * objective:
+                break
+        return best
+
+    def kept_if_better(self, roster: Roster, objective: int, moved: int) -> Improved | None:
+        """``roster`` when, validated, it breaks no rule and scores below ``objective``."""
+        report = validate(self.problem, roster)
         if not report.ok or report.objective >= objective:
             return None
-        return Improved(swept.roster, report, swept.moved)
+        return Improved(roster, report, moved)
 
 
 class ResponseState:
@@ -171,7 +198,7 @@ class ResponseState:
         self.cover_cost += sum(self._headcount_cost(shift_id) for shift_id in responses.covers)
         self.hard_short = sum(self._hard_short(shift_id) for shift_id in responses.covers)
         self.own_cost = sum(
-            self._own(responder, self.schedules.get(reader_id, set()))
+            responder.program.own_cost(self.schedules.get(reader_id, set()))
             for reader_id, responder in responses.responders.items()
         )
 
@@ -214,16 +241,11 @@ class ResponseState:
         afresh, to the heaviest short pools)."""
         reader = responder.reader
         before = self.schedules.get(reader.id, set())
-        self.own_cost -= self._own(responder, before)
+        self.own_cost -= responder.program.own_cost(before)
         self._withdraw(reader.id, before)
         self.spreads.apply(reader, [self.responses.shifts[s] for s in worked])
         self._deploy(responder, worked, held)
-        self.own_cost += self._own(responder, worked)
-
-    @staticmethod
-    def _own(responder: _Responder, worked: set[str]) -> float:
-        program = responder.program
-        return program.own_constant + sum(program.own_coefficient.get(s, 0.0) for s in worked)
+        self.own_cost += responder.program.own_cost(worked)
 
     def _demand_cost(self, key: tuple[str, str]) -> int:
         demand = self.responses.demand.get(key)
@@ -266,9 +288,7 @@ class ResponseState:
         self._withdraw(reader_id, current)
         prices = self._prices(responder)
         program = responder.program
-        now = program.own_constant + sum(
-            program.own_coefficient.get(s, 0.0) + prices.get(s, 0.0) for s in current
-        )
+        now = program.own_cost(current) + sum(prices.get(s, 0.0) for s in current)
         answer = program.best(prices)
         self._deploy(responder, current, None)  # back, reading split afresh
         if answer.schedule is None or answer.schedule.shifts == current:

@@ -13,7 +13,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from solver.reading_response import ReadingResponses, ResponseState
+from solver.reading_response import Improved, ReadingResponses, ResponseState
 from solver.roster import Roster
 
 FEWEST, MOST = 3, 20  # readers rebuilt at once
@@ -50,6 +50,15 @@ def rebuild(
         gained -= state.rebuild(chosen, rng)
         tried += 1
     return Rebuilt(state.roster(), tried, gained)
+
+
+def improve_by_rebuilds(
+    responses: ReadingResponses, roster: Roster, objective: int, rng: random.Random, deadline: float
+) -> Improved | None:
+    """Rebuilds until ``deadline``, their roster kept when, validated, it breaks no rule and
+    scores below ``objective``."""
+    done = rebuild(responses, roster, rng, deadline)
+    return responses.kept_if_better(done.roster, objective, done.tried) if done.gained > 0 else None
 
 
 def _short(

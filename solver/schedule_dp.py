@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -514,11 +514,15 @@ class ReaderDP:
             keys = found[1]
         return np.array([len(keys & cap.options) for cap in self.count_caps], dtype=float)
 
+    def own_cost(self, shifts: Iterable[str]) -> float:
+        """The reader's own penalties with ``shifts`` (ids) as their schedule."""
+        return self.own_constant + sum(self.own_coefficient.get(s, 0.0) for s in shifts)
+
     def _schedule(
         self, keys: frozenset[tuple[int, int]], prices: Mapping[str, float], weekend_price: float
     ) -> DpSchedule:
         ids = frozenset(self.option[key].id for key in keys)
-        own = self.own_constant + sum(self.own_coefficient.get(s, 0.0) for s in ids)
+        own = self.own_cost(ids)
         weekends = self.problem.weekends_worked(day for day, _ in keys)
         priced = own + sum(prices.get(s, 0.0) for s in ids) + weekend_price * weekends
         return DpSchedule(ids, own, priced)

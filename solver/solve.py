@@ -30,9 +30,9 @@ from solver.lns import LNS_AUTO_DECISIONS, run_lns
 from solver.model import RosterModel, build_model
 from solver.options import SolveOptions
 from solver.problem import Problem
-from solver.reading_response import SETTLED, ReadingResponses
+from solver.reading_response import Improved, ReadingResponses
 from solver.roster import Roster, SolveResult, SolveStatus
-from solver.ruin_recreate import rebuild
+from solver.ruin_recreate import improve_by_rebuilds
 from solver.search_progress import (
     STATUSES,
     ProgressHandler,
@@ -40,7 +40,6 @@ from solver.search_progress import (
     StopCheck,
     cancel_watch,
 )
-from solver.validate import validate
 
 __all__ = ["STATUSES", "ProgressHandler", "StopCheck", "solve"]
 
@@ -100,7 +99,7 @@ def solve(
             options,
             on_progress,
             should_stop,
-            start=_valid_start(problem, roster_model) if options.sweeps else None,
+            start=_sweeps_start(problem, roster_model, options),
         )
     recorder = Recorder(started, on_progress, should_stop)
     if _wants_lns(options, roster_model):
@@ -164,13 +163,16 @@ def _wants_parts(options: SolveOptions, roster_model: RosterModel) -> bool:
     )
 
 
-def _valid_start(problem: Problem, roster_model: RosterModel) -> Roster | None:
-    """The greedy roster the model is hinted with, when it breaks no rule: sweeps improve it
-    at once (national months, 500 and 1,000 readers: the monolithic search's first roster was
-    that same roster, 22-45 s later). None leaves the first roster to the monolithic search."""
-    if roster_model.start is None or not ReadingResponses.apply_to(problem):
+def _sweeps_start(
+    problem: Problem, roster_model: RosterModel, options: SolveOptions
+) -> Roster | None:
+    """The greedy roster the model is hinted with, for the parts search to start from when
+    sweeps improve it (national months, 500 and 1,000 readers: the monolithic search's first
+    roster was that same roster, 22-45 s later); the parts search sets it aside if it breaks a
+    rule. None leaves the first roster to the monolithic search."""
+    if not options.sweeps or not ReadingResponses.apply_to(problem):
         return None
-    return roster_model.start if validate(problem, roster_model.start).ok else None
+    return roster_model.start
 
 
 def _wants_lns(options: SolveOptions, roster_model: RosterModel) -> bool:
@@ -246,22 +248,19 @@ def _settle(
     if responses is None:
         return best
     rng = random.Random(options.random_seed)
-    while time.perf_counter() < deadline and not recorder.poll_stop():
-        better = responses.improve(best.roster, best.objective, rng, deadline)
-        if better is None:
-            break
-        gain = best.objective - better.report.objective
-        best = _Found(SolveStatus.FEASIBLE, better.roster, better.report.breakdown, best.bound)
-        recorder.found(best.objective, best.bound)
-        if gain < SETTLED * best.objective:
-            break
+    settled = responses.settle(best.roster, best.objective, rng, deadline, recorder.poll_stop)
+    best = _kept(best, settled, recorder)
     if time.perf_counter() < deadline and not recorder.stopped:
-        rebuilt = rebuild(responses, best.roster, rng, deadline)
-        report = validate(problem, rebuilt.roster)
-        if rebuilt.gained > 0 and report.ok and report.objective < best.objective:
-            best = _Found(SolveStatus.FEASIBLE, rebuilt.roster, report.breakdown, best.bound)
-            recorder.found(best.objective, best.bound)
+        rebuilt = improve_by_rebuilds(responses, best.roster, best.objective, rng, deadline)
+        best = _kept(best, rebuilt, recorder)
     return best
+
+
+def _kept(best: _Found, better: Improved | None, recorder: Recorder) -> _Found:
+    if better is None:
+        return best
+    recorder.found(better.objective, best.bound)
+    return _Found(SolveStatus.FEASIBLE, better.roster, better.report.breakdown, best.bound)
 
 
 def _read(roster_model: RosterModel, solver: cp_model.CpSolver, status: SolveStatus) -> _Found:
