@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from solver.eligibility import may_read_pool
 from solver.fairness_spread import FairnessCategories
 from solver.problem import Problem, Radiologist, ReadingDemand
+from solver.reading_split import best_split
 from solver.roster import Allocation, Assignment, Roster
 from solver.schedule_dp import ReaderDP, reader_program
 from solver.validate import ValidationReport, validate
@@ -50,6 +51,7 @@ class _Responder:
 class Sweep:
     roster: Roster
     moved: int  # readers given another schedule
+    resplit: bool = False  # the sweep started from another split of the reading (reading_split)
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,10 @@ class ReadingResponses:
 
     def sweep(self, roster: Roster, rng: random.Random, deadline: float) -> Sweep:
         """Every reader with a program, in random order, moved to a better schedule when one
-        exists (until ``deadline``); everyone's reading split afresh."""
-        state = ResponseState(self, roster)
+        exists (until ``deadline``); everyone's reading split afresh, from the best split of
+        each shift (solver.reading_split: prices read off a poorer split mislead the readers)."""
+        start = best_split(self.problem, roster)
+        state = ResponseState(self, start)
         moved = 0
         readers = sorted(self.responders)
         rng.shuffle(readers)
@@ -132,7 +136,7 @@ class ReadingResponses:
             if time.perf_counter() > deadline:
                 break
             moved += state.respond(self.responders[reader_id])
-        return Sweep(state.roster(), moved)
+        return Sweep(state.roster(), moved, resplit=start.allocations != roster.allocations)
 
     def improve(
         self, roster: Roster, objective: int, rng: random.Random, deadline: float
@@ -140,7 +144,9 @@ class ReadingResponses:
         """One sweep, kept when the whole roster, validated, breaks no rule and scores better
         than ``objective``; None otherwise."""
         swept = self.sweep(roster, rng, deadline)
-        return self.kept_if_better(swept.roster, objective, swept.moved) if swept.moved else None
+        if not (swept.moved or swept.resplit):
+            return None
+        return self.kept_if_better(swept.roster, objective, swept.moved)
 
     def settle(
         self,
@@ -164,7 +170,9 @@ class ReadingResponses:
         return best
 
     def kept_if_better(self, roster: Roster, objective: int, moved: int) -> Improved | None:
-        """``roster`` when, validated, it breaks no rule and scores below ``objective``."""
+        """``roster``, its reading split at its best, when, validated, it breaks no rule and
+        scores below ``objective``."""
+        roster = best_split(self.problem, roster)
         report = validate(self.problem, roster)
         if not report.ok or report.objective >= objective:
             return None

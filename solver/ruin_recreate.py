@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from solver.reading_response import Improved, ReadingResponses, ResponseState
+from solver.reading_split import best_split
 from solver.roster import Roster
 
 FEWEST, MOST = 3, 20  # readers rebuilt at once
@@ -30,11 +31,12 @@ class Rebuilt:
 def rebuild(
     responses: ReadingResponses, roster: Roster, rng: random.Random, deadline: float
 ) -> Rebuilt:
-    """Rebuilds until ``deadline``; the roster they leave (never worse, as tracked)."""
-    state = ResponseState(responses, roster)
+    """Rebuilds until ``deadline``, from the best split of each shift's reading; the roster they
+    leave (never worse, as tracked)."""
+    state = ResponseState(responses, best_split(responses.problem, roster))
     may_work = responses.may_work()
     tried = 0
-    gained = 0.0
+    gained = ResponseState(responses, roster).objective() - state.objective()  # the split's
     short: list[tuple[str, str]] = []
     weights: list[int] = []
     while time.perf_counter() < deadline:
