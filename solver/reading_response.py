@@ -76,6 +76,7 @@ class ReadingResponses:
         self.covers = {cover.shift_id: cover for cover in problem.headcount_cover}
         self.demand = {(demand.pool, demand.shift_id): demand for demand in problem.reading_demand}
         self.fairness = FairnessCategories(problem)
+        self._split: Roster | None = None  # the last roster ``split`` returned
 
     @staticmethod
     def apply_to(problem: Problem) -> bool:
@@ -127,7 +128,7 @@ class ReadingResponses:
         """Every reader with a program, in random order, moved to a better schedule when one
         exists (until ``deadline``); everyone's reading split afresh, from the best split of
         each shift (solver.reading_split: prices read off a poorer split mislead the readers)."""
-        start = best_split(self.problem, roster)
+        start = self.split(roster)
         state = ResponseState(self, start)
         moved = 0
         readers = sorted(self.responders)
@@ -163,8 +164,8 @@ class ReadingResponses:
             better = self.improve(roster, objective, rng, deadline)
             if better is None:
                 break
-            gain = objective - better.report.objective
-            best, roster, objective = better, better.roster, better.report.objective
+            gain = objective - better.objective
+            best, roster, objective = better, better.roster, better.objective
             if gain < SETTLED * objective:
                 break
         return best
@@ -172,11 +173,20 @@ class ReadingResponses:
     def kept_if_better(self, roster: Roster, objective: int, moved: int) -> Improved | None:
         """``roster``, its reading split at its best, when, validated, it breaks no rule and
         scores below ``objective``."""
-        roster = best_split(self.problem, roster)
+        roster = self.split(roster)
         report = validate(self.problem, roster)
         if not report.ok or report.objective >= objective:
             return None
         return Improved(roster, report, moved)
+
+    def split(self, roster: Roster) -> Roster:
+        """``roster`` with each shift's reading split at its best (solver.reading_split). The
+        roster it returned last is returned as it is: an accepted roster is the next sweep's or
+        rebuild batch's start, and splitting it again (0.2 s at 1,000 readers) would change
+        nothing."""
+        if roster is not self._split:
+            self._split = best_split(self.problem, roster)
+        return self._split
 
 
 class ResponseState:

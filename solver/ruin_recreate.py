@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 
 from solver.reading_response import Improved, ReadingResponses, ResponseState
-from solver.reading_split import best_split
 from solver.roster import Roster
 
 FEWEST, MOST = 3, 20  # readers rebuilt at once
@@ -33,10 +32,13 @@ def rebuild(
 ) -> Rebuilt:
     """Rebuilds until ``deadline``, from the best split of each shift's reading; the roster they
     leave (never worse, as tracked)."""
-    state = ResponseState(responses, best_split(responses.problem, roster))
+    start = responses.split(roster)
+    state = ResponseState(responses, start)
     may_work = responses.may_work()
     tried = 0
-    gained = ResponseState(responses, roster).objective() - state.objective()  # the split's
+    gained = 0.0  # the fall from ``roster``, the split's own gain included
+    if start is not roster:
+        gained = ResponseState(responses, roster).objective() - state.objective()
     short: list[tuple[str, str]] = []
     weights: list[int] = []
     while time.perf_counter() < deadline:

@@ -119,3 +119,16 @@ def test_the_best_split_of_a_solved_national_roster_is_valid_never_worse_and_sta
     assert split.assignments == roster.assignments
     assert after.objective <= before.objective
     assert validate(prob, best_split(prob, split)).objective == after.objective
+
+
+def test_an_accepted_roster_is_not_split_again():
+    prob = _two_readers()
+    greedy = Roster(
+        assignments=(Assignment("r1", "D0"), Assignment("r2", "D0")),
+        allocations=(Allocation("r1", "D0", "n1-neuro", 8),),
+    )
+    responses = ReadingResponses.of(prob)
+    assert responses is not None
+    split = responses.split(greedy)
+    assert split.allocations == best_split(prob, greedy).allocations
+    assert responses.split(split) is split
