@@ -18,7 +18,12 @@ Parts (``PART_KINDS``) follow the teleradiology structure of solver.region_facts
   drawn in proportion to the weighted shortfall;
 * ``half weekends``: readers of a region who work one day of a weekend whose other day leaves
   the region short, whole horizon;
-* ``week``: any readers over a window of a little more than a week, so windows overlap.
+* ``week``: any readers over a window of a little more than a week, so windows overlap;
+* ``weekend``: every reader over the days of one weekend, drawn by the weighted units its days
+  leave unread, searched for longer (``WEEKEND_STEP_SECONDS``). Weekends carry most of the
+  national months' shortfall, and the other kinds free a few readers at a time: on a
+  500-reader roster (124,650 after 300 s) four such parts of 20 s each gained 17,192, where 90 s
+  of the other kinds gained 4,802 (RESULTS-solver.md, session 19).
 
 Small parts searched briefly gain most per second: on the 500-reader month (load 6-9), parts of
 about 1,500 reader-days searched 8 s each reached 384,000 at 107 s, parts of 700 for 4 s 374,000
@@ -40,6 +45,7 @@ import logging
 import math
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -79,6 +85,10 @@ SCORE_FLOOR = 0.05  # of the best kind's score: no kind is ever starved
 SWEEP_EVERY = 10
 REBUILD = "rebuild"  # the step kind that rebuilds a few readers at a time (solver.ruin_recreate)
 REBUILD_SECONDS = 5.0  # of rebuilds a step: whole-roster validation (1 s at 1,000 readers) is rarer
+# A weekend part frees every reader: its search needs time to reach its gains (500 readers: a 5 s
+# search of each weekend gained 1,187 in all, a 20 s one 17,192), and a tenth of the time at most.
+WEEKEND_STEP_SECONDS = 20.0
+WEEKEND_STEP_SHARE = 0.1
 
 
 @dataclass
@@ -147,13 +157,37 @@ def week_part(view: PartView) -> Part | None:
     return sized_part(view, ids, length=days)
 
 
+def weekend_part(view: PartView) -> Part | None:
+    """Every reader over the days of one weekend, drawn by the weighted units those days leave
+    unread: who works which weekend shift, and reads which pool, settled for all readers at once
+    (their other days fixed). None when no weekend day leaves demand unread."""
+    problem = view.problem
+    short: Counter[int] = Counter()
+    for (_, day), units in shortfall_by_region_day(problem, view.roster).items():
+        if problem.is_weekend(day):
+            short[problem.weekend_index(day)] += units
+    if not short:
+        return None
+    weekends = sorted(short)
+    chosen = view.rng.choices(weekends, weights=[short[weekend] for weekend in weekends])[0]
+    days = [
+        day
+        for day in range(problem.num_days)
+        if problem.is_weekend(day) and problem.weekend_index(day) == chosen
+    ]
+    return Part(frozenset(reader.id for reader in problem.radiologists), (days[0], days[-1]))
+
+
 PART_KINDS: Mapping[str, PartChooser] = {
     "region": region_part,
     "region pair": region_pair_part,
     "shortfall": shortfall_part,
     "half weekends": half_weekend_part,
     "week": week_part,
+    "weekend": weekend_part,
 }
+# kinds whose search is longer than ``STEP_SECONDS``
+LONG_KINDS: Mapping[str, float] = {"weekend": WEEKEND_STEP_SECONDS}
 
 
 def sized_part(
@@ -190,6 +224,7 @@ class _Kind:
     choose: PartChooser
     score: float = math.inf  # gain per second lately; untried kinds go first
     size: float = START_SIZE
+    seconds: float = STEP_SECONDS  # search budget of one of its parts
 
 
 @dataclass
@@ -251,7 +286,10 @@ def search_parts(
         recorder,
         deadline=started + options.max_time_in_seconds,
         rng=random.Random(options.random_seed),
-        kinds=[_Kind(name, choose) for name, choose in kinds.items()],
+        kinds=[
+            _Kind(name, choose, seconds=_step_seconds(name, options))
+            for name, choose in kinds.items()
+        ],
     )
     first = _first_roster(search, start)
     if isinstance(first, SolveResult):
@@ -271,6 +309,13 @@ def search_parts(
         search.bound,
         current.report.breakdown,
     )
+
+
+def _step_seconds(kind: str, options: SolveOptions) -> float:
+    longer = LONG_KINDS.get(kind)
+    if longer is None:
+        return STEP_SECONDS
+    return max(STEP_SECONDS, min(longer, WEEKEND_STEP_SHARE * options.max_time_in_seconds))
 
 
 def _first_roster(search: _Search, start: Roster | None) -> _Current | SolveResult:
@@ -375,7 +420,9 @@ def _step(search: _Search, current: _Current) -> _Current:
         if last or search.steps - search.swept_at >= SWEEP_EVERY:
             return _sweep(search, current)
     began = time.perf_counter()
-    kind = _pick(search.kinds, search.rng)
+    # a long part must leave time for the last sweep (two ordinary steps)
+    left = search.remaining() - search.overhead - 2 * (STEP_SECONDS + search.overhead)
+    kind = _pick([k for k in search.kinds if k.seconds <= max(left, STEP_SECONDS)], search.rng)
     if kind.name == REBUILD:
         better = _rebuild(search, current)
         gain = current.objective - better.objective
@@ -387,7 +434,7 @@ def _step(search: _Search, current: _Current) -> _Current:
     if part is None:
         kind.score = 0.0
         return current
-    seconds = min(STEP_SECONDS, search.remaining() - search.overhead)
+    seconds = min(kind.seconds, search.remaining() - search.overhead)
     if seconds < MIN_STEP_SECONDS:
         search.deadline = began  # no time left for a worthwhile step
         return current

@@ -18,6 +18,7 @@ from solver.part_search import (
     search_parts,
     shortfall_part,
     week_part,
+    weekend_part,
 )
 from solver.part_solve import search_from
 from solver.region_facts import half_weekend_shortfall
@@ -119,7 +120,14 @@ def test_search_parts_returns_a_valid_roster_no_worse_than_its_start_within_its_
     objectives = [step.objective for step in heard]
     assert objectives == sorted(objectives, reverse=True)
     assert objectives[-1] == result.objective
-    assert set(PART_KINDS) == {"region", "region pair", "shortfall", "half weekends", "week"}
+    assert set(PART_KINDS) == {
+        "region",
+        "region pair",
+        "shortfall",
+        "half weekends",
+        "week",
+        "weekend",
+    }
 
 
 def test_search_parts_stops_when_asked(first):
@@ -241,3 +249,48 @@ def test_a_half_weekend_in_a_region_without_shortfall_is_no_part():
     reader = sorted(_licensed(region) - _licensed(other))[0]
     roster, _ = _half_weekend_roster(reader, other, both_days=False)  # the other region is short
     assert half_weekend_shortfall(PROBLEM, roster) == {}
+
+
+def _all_read_but(unread_days: set[int]) -> Roster:
+    """Every demand given in full, except on ``unread_days``."""
+    day = {s.id: s.day for s in PROBLEM.shifts}
+    return Roster(
+        allocations=tuple(
+            Allocation("nobody", d.shift_id, d.pool, d.units)
+            for d in PROBLEM.reading_demand
+            if day[d.shift_id] not in unread_days
+        )
+    )
+
+
+def test_a_weekend_part_frees_every_reader_over_the_weekend_whose_demand_goes_unread():
+    saturdays = [d for d in range(PROBLEM.num_days) if PROBLEM.date_of(d).weekday() == 5]
+    assert len(saturdays) == 2
+    sunday = saturdays[1] + 1
+    # a weekday's shortfall is not the weekend kind's: only the second Sunday's draws it
+    roster = _all_read_but({sunday, saturdays[0] - 1})
+    everyone = frozenset(r.id for r in PROBLEM.radiologists)
+    for seed in range(4):
+        part = weekend_part(_view(100, roster, seed=seed))
+        assert part == Part(everyone, (saturdays[1], sunday))
+    assert weekend_part(_view(100, _all_read_but({saturdays[0] - 1}))) is None
+
+
+def test_a_weekend_part_merges_into_a_valid_roster_changing_only_that_weekend(first):
+    first = first.roster
+    part = weekend_part(_view(100, first, seed=0))
+    assert part is not None and part.days is not None
+    saturday, sunday = part.days
+    assert sunday == saturday + 1 and PROBLEM.date_of(saturday).weekday() == 5
+    sub = restrict(PROBLEM, first, part)
+    outcome = search_from(sub, part_roster(first, part), seconds=2.0, workers=2, seed=0)
+    assert outcome.roster is not None and outcome.gain >= 0
+    merged = merge(first, part, outcome.roster)
+    report = validate(PROBLEM, merged)
+    assert report.messages() == []
+    # every reader is in the part: its objective is the whole one
+    assert report.objective == validate(PROBLEM, first).objective - outcome.gain
+    day = {s.id: s.day for s in PROBLEM.shifts}
+    before = {(a.radiologist, a.shift_id) for a in first.assignments}
+    after = {(a.radiologist, a.shift_id) for a in merged.assignments}
+    assert {d for _, shift_id in before ^ after for d in [day[shift_id]]} <= {saturday, sunday}
