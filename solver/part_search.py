@@ -86,9 +86,10 @@ SWEEP_EVERY = 10
 REBUILD = "rebuild"  # the step kind that rebuilds a few readers at a time (solver.ruin_recreate)
 REBUILD_SECONDS = 5.0  # of rebuilds a step: whole-roster validation (1 s at 1,000 readers) is rarer
 # A weekend part frees every reader: its search needs time to reach its gains (500 readers: a 5 s
-# search of each weekend gained 1,187 in all, a 20 s one 17,192), and a tenth of the time at most.
+# search of each weekend gained 1,187 in all, a 20 s one 17,192). A long step takes a tenth of the
+# time at most.
 WEEKEND_STEP_SECONDS = 20.0
-WEEKEND_STEP_SHARE = 0.1
+LONG_STEP_SHARE = 0.1
 
 
 @dataclass
@@ -312,10 +313,11 @@ def search_parts(
 
 
 def _step_seconds(kind: str, options: SolveOptions) -> float:
+    """The search budget of one part of ``kind``."""
     longer = LONG_KINDS.get(kind)
     if longer is None:
         return STEP_SECONDS
-    return max(STEP_SECONDS, min(longer, WEEKEND_STEP_SHARE * options.max_time_in_seconds))
+    return max(STEP_SECONDS, min(longer, LONG_STEP_SHARE * options.max_time_in_seconds))
 
 
 def _first_roster(search: _Search, start: Roster | None) -> _Current | SolveResult:

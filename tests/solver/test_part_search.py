@@ -12,6 +12,7 @@ from solver.part_search import (
     MIN_WINDOW_DAYS,
     PART_KINDS,
     PartView,
+    _step_seconds,
     half_weekend_part,
     region_pair_part,
     region_part,
@@ -294,3 +295,12 @@ def test_a_weekend_part_merges_into_a_valid_roster_changing_only_that_weekend(fi
     before = {(a.radiologist, a.shift_id) for a in first.assignments}
     after = {(a.radiologist, a.shift_id) for a in merged.assignments}
     assert {d for _, shift_id in before ^ after for d in [day[shift_id]]} <= {saturday, sunday}
+
+
+def test_a_weekend_part_is_searched_longer_but_for_a_tenth_of_the_time_at_most():
+    def seconds(kind: str, limit: float) -> float:
+        return _step_seconds(kind, SolveOptions(max_time_in_seconds=limit))
+
+    assert seconds("weekend", 300) == 20.0
+    assert seconds("weekend", 60) == 6.0
+    assert seconds("weekend", 10) == seconds("week", 300) == 2.5  # never below an ordinary step
