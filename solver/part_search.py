@@ -171,11 +171,7 @@ def weekend_part(view: PartView) -> Part | None:
         return None
     weekends = sorted(short)
     chosen = view.rng.choices(weekends, weights=[short[weekend] for weekend in weekends])[0]
-    days = [
-        day
-        for day in range(problem.num_days)
-        if problem.is_weekend(day) and problem.weekend_index(day) == chosen
-    ]
+    days = problem.weekends[chosen]
     return Part(frozenset(reader.id for reader in problem.radiologists), (days[0], days[-1]))
 
 

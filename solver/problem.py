@@ -16,7 +16,7 @@ stored rows, the Curtois-Qu reader builds them from benchmark files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -280,6 +280,15 @@ class Problem:
         share an index."""
         monday0 = self.start_date - dt.timedelta(days=self.start_date.weekday())
         return (self.date_of(day) - monday0).days // 7
+
+    @cached_property  # grouped once for the weekend rules, fairness, half weekends, weekend parts
+    def weekends(self) -> Mapping[int, tuple[int, ...]]:
+        """Weekend index -> the horizon's days of that weekend, in order (one at an edge)."""
+        days: dict[int, list[int]] = {}
+        for day in range(self.num_days):
+            if self.is_weekend(day):
+                days.setdefault(self.weekend_index(day), []).append(day)
+        return {weekend: tuple(found) for weekend, found in days.items()}
 
     def weekends_worked(self, days: Iterable[int]) -> int:
         """How many weekends the given working days touch."""

@@ -94,13 +94,9 @@ def _half_weekend_shortfall(problem: Problem, roster: Roster) -> dict[tuple[str,
     for region, readers in licensed_readers(problem).items():
         for reader in readers:
             regions_of[reader].add(region)
-    weekend_days: dict[int, list[int]] = defaultdict(list)
-    for day in range(problem.num_days):
-        if problem.is_weekend(day):
-            weekend_days[problem.weekend_index(day)].append(day)
     found: Counter[tuple[str, str]] = Counter()
     for reader, days in days_worked.items():
-        for both in weekend_days.values():
+        for both in problem.weekends.values():
             worked = [day for day in both if day in days]
             if len(both) != 2 or len(worked) != 1:
                 continue

@@ -92,10 +92,7 @@ class ModelContext:
         self.category_readers: dict[str, set[str]] = defaultdict(set)
         self.guards: list[Guard] = []
         # weekend index -> the horizon's weekend days with that index
-        self.weekend_days: dict[int, list[int]] = defaultdict(list)
-        for day in range(problem.num_days):
-            if problem.is_weekend(day):
-                self.weekend_days[problem.weekend_index(day)].append(day)
+        self.weekend_days = problem.weekends
 
         self._undated: dict[str, bool] = {}
         self._is_night: dict[tuple[str, str], bool] = {}
@@ -142,7 +139,7 @@ class ModelContext:
             by_day = self.slots_by_day[reader_id]
             weekend_vars = [
                 slot.var
-                for day in self.weekend_days.get(weekend, [])
+                for day in self.weekend_days.get(weekend, ())
                 for slot in by_day.get(day, [])
             ]
             self._weekends[key] = self._any(weekend_vars, f"weekend[{reader_id},{weekend}]")

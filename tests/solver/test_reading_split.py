@@ -95,14 +95,19 @@ def test_spare_units_stay_with_one_reader_who_is_then_free_to_move():
     assert validate(prob, swept.roster).objective == 0
 
 
-def test_a_sweep_starts_from_the_best_split_and_keeps_its_gain_when_nobody_moves():
-    prob = _two_readers()
+def _both_on_d0_r1_reading_all() -> tuple[Roster, ReadingResponses]:
+    """Both readers on D0, r1's units all on n1-neuro (which r2 may read too)."""
     greedy = Roster(
         assignments=(Assignment("r1", "D0"), Assignment("r2", "D0")),
         allocations=(Allocation("r1", "D0", "n1-neuro", 8),),
     )
-    responses = ReadingResponses.of(prob)
+    responses = ReadingResponses.of(_two_readers())
     assert responses is not None
+    return greedy, responses
+
+
+def test_a_sweep_starts_from_the_best_split_and_keeps_its_gain_when_nobody_moves():
+    greedy, responses = _both_on_d0_r1_reading_all()
     better = responses.improve(greedy, 800, random.Random(0), time.perf_counter() + 30)
     assert better is not None
     assert better.moved == 0
@@ -122,13 +127,7 @@ def test_the_best_split_of_a_solved_national_roster_is_valid_never_worse_and_sta
 
 
 def test_an_accepted_roster_is_not_split_again():
-    prob = _two_readers()
-    greedy = Roster(
-        assignments=(Assignment("r1", "D0"), Assignment("r2", "D0")),
-        allocations=(Allocation("r1", "D0", "n1-neuro", 8),),
-    )
-    responses = ReadingResponses.of(prob)
-    assert responses is not None
+    greedy, responses = _both_on_d0_r1_reading_all()
     split = responses.split(greedy)
-    assert split.allocations == best_split(prob, greedy).allocations
+    assert split.allocations == best_split(responses.problem, greedy).allocations
     assert responses.split(split) is split

@@ -1,5 +1,7 @@
 """Maximum weekends worked: Saturday and Sunday of one week are one weekend; history counts."""
 
+import datetime as dt
+
 from factories import cover, problem, reader, rules, shifts
 
 from solver.problem import History
@@ -26,3 +28,9 @@ def test_weekends_already_worked_count(solve_valid):
     result = solve_valid(p)
     assert result.objective == 100
     assert result.roster.shifts_of("r1") == ["D4"]
+
+
+def test_the_horizons_weekends_group_their_days_a_weekend_cut_by_an_edge_keeping_one():
+    # a horizon from a Sunday over 14 days: that Sunday alone, one whole weekend, a Saturday alone
+    p = problem(shifts(14), start_date=dt.date(2027, 1, 3))
+    assert p.weekends == {0: (0,), 1: (6, 7), 2: (13,)}
