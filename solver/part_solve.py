@@ -17,11 +17,16 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.model import RosterModel, build_model
+from solver.model_relaxation import lp_values, model_proto, relax
 from solver.problem import Problem
 from solver.roster import Roster, SolveStatus
 from solver.search_progress import STATUSES, Recorder, StopCheck, cancel_watch
 
 COMPLETION_CONFLICTS = 10_000  # completing a consistent hint needs almost none
+# A guided part's LP: at most this share of its search time (a weekend of 500 readers: 0.3 s),
+# and how close to the start's 0 or 1 an LP value counts as agreeing.
+LP_SHARE = 0.25
+LP_AGREES = 1e-6
 
 
 @dataclass(frozen=True)
@@ -40,12 +45,18 @@ def search_from(
     workers: int,
     seed: int,
     should_stop: StopCheck | None = None,
+    guided: bool = False,
 ) -> PartOutcome:
-    """Search ``problem`` for ``seconds`` from ``start`` (a roster meeting its hard rules)."""
+    """Search ``problem`` for ``seconds`` from ``start`` (a roster meeting its hard rules).
+
+    ``guided``: solve the model's LP relaxation first and keep fixed every reader-shift decision
+    where the start and the LP's optimum agree (relaxation-induced, as MIP solvers' RINS), so the
+    search spends its time where they differ."""
     roster_model = build_model(problem)
     _hint_roster(roster_model, start)
     worked = start.worked()
     decisions = {var.index: int(key in worked) for key, var in roster_model.ctx.x.items()}
+    agreed = _lp_agreement(roster_model, decisions, seconds) if guided else {}
     for index, value in decisions.items():
         _set_domain(roster_model, index, value, value)
     completion = _solver(seconds, 1, seed)
@@ -56,7 +67,10 @@ def search_from(
     params.max_number_of_conflicts = COMPLETION_CONFLICTS
     status = _run(completion, roster_model, should_stop)
     for index in decisions:
-        _set_domain(roster_model, index, 0, 1)
+        if index in agreed:
+            _set_domain(roster_model, index, agreed[index], agreed[index])
+        else:
+            _set_domain(roster_model, index, 0, 1)
     used = completion.wall_time
     if not status.has_roster:
         return PartOutcome(status, None, used)
@@ -72,6 +86,25 @@ def search_from(
             best, status, best_objective = search, found, _objective(roster_model, search)
     roster = roster_model.read_roster(best)
     return PartOutcome(status, roster, used, gain=start_objective - best_objective)
+
+
+def _lp_agreement(
+    roster_model: RosterModel, decisions: dict[int, int], seconds: float
+) -> dict[int, int]:
+    """The decisions (variable index -> value) the LP relaxation's optimum takes as the start
+    does; none when the LP is not solved within a share of the search's time."""
+    try:
+        relaxation = relax(model_proto(roster_model.model))
+    except ValueError:  # a constraint the relaxation does not state: search unguided
+        return {}
+    values = lp_values(relaxation, LP_SHARE * seconds)
+    if values is None:
+        return {}
+    return {
+        index: value
+        for index, value in decisions.items()
+        if abs(values[index] - value) <= LP_AGREES
+    }
 
 
 def _objective(roster_model: RosterModel, solver: cp_model.CpSolver) -> int:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats  # type: ignore[import-untyped]
+from scipy import stats
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from scheduler.forecast.calendar import HOURS_PER_WEEK, LocalHours, RegionCalendar, local_hours

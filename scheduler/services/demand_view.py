@@ -25,7 +25,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from scipy import stats  # type: ignore[import-untyped]
+from scipy import stats
 from sqlmodel import Session, col, select
 
 from scheduler import models as m

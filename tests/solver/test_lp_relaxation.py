@@ -1,6 +1,6 @@
-"""benchmarks.lp_relaxation: the LP relaxation's bound is never above a validated roster's
-objective, is positive where a shortfall is unavoidable, and stays valid for duals that are not
-optimal (what a first-order LP solver returns)."""
+"""solver.model_relaxation and benchmarks.lp_relaxation: the LP relaxation's bound is never
+above a validated roster's objective, is positive where a shortfall is unavoidable, and stays
+valid for duals that are not optimal (what a first-order LP solver returns)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,10 @@ import numpy as np
 import pytest
 from factories import cover, problem, reader, shift
 
-from benchmarks.lp_relaxation import (
-    dual_bound,
-    lp_lower_bound,
-    model_proto,
-    relax,
-    solve_relaxation,
-)
+from benchmarks.lp_relaxation import lp_lower_bound
 from benchmarks.synthetic_problems import synthetic_problem
 from solver.model import build_model
+from solver.model_relaxation import dual_bound, lp_values, model_proto, relax, solve_relaxation
 
 
 def small_problem():
@@ -51,3 +46,15 @@ def test_any_duals_give_a_bound_below_the_lp_optimum():
         perturbed = duals * rng.uniform(0.5, 1.5, duals.size) + rng.normal(0, 1, duals.size)
         assert dual_bound(relaxation, perturbed) <= optimum + 1e-6
     assert dual_bound(relaxation, np.zeros_like(duals)) <= optimum
+
+
+def test_the_lp_values_score_the_lp_optimum_and_keep_every_row():
+    relaxation = relax(model_proto(build_model(small_problem()).model))
+    optimum, _, _ = solve_relaxation(relaxation, "glop-primal")
+    values = lp_values(relaxation, time_limit=30.0)
+    assert values is not None
+    r = relaxation
+    assert r.scale * (r.objective @ values + r.offset) == pytest.approx(optimum, rel=1e-6)
+    activity = r.matrix @ values
+    assert np.all(activity >= r.row_low - 1e-6) and np.all(activity <= r.row_high + 1e-6)
+    assert np.all(values >= r.column_low - 1e-9) and np.all(values <= r.column_high + 1e-9)

@@ -277,14 +277,17 @@ def test_a_weekend_part_frees_every_reader_over_the_weekend_whose_demand_goes_un
     assert weekend_part(_view(100, _all_read_but({saturdays[0] - 1}))) is None
 
 
-def test_a_weekend_part_merges_into_a_valid_roster_changing_only_that_weekend(first):
+@pytest.mark.parametrize("guided", [False, True], ids=["unguided", "guided by its LP"])
+def test_a_weekend_part_merges_into_a_valid_roster_changing_only_that_weekend(first, guided):
     first = first.roster
     part = weekend_part(_view(100, first, seed=0))
     assert part is not None and part.days is not None
     saturday, sunday = part.days
     assert sunday == saturday + 1 and PROBLEM.date_of(saturday).weekday() == 5
     sub = restrict(PROBLEM, first, part)
-    outcome = search_from(sub, part_roster(first, part), seconds=2.0, workers=2, seed=0)
+    outcome = search_from(
+        sub, part_roster(first, part), seconds=2.0, workers=2, seed=0, guided=guided
+    )
     assert outcome.roster is not None and outcome.gain >= 0
     merged = merge(first, part, outcome.roster)
     report = validate(PROBLEM, merged)
