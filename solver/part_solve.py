@@ -10,6 +10,7 @@ is then the current one, and what it returns is never worse for the part.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from solver.model_relaxation import lp_values, model_proto, relax
 from solver.problem import Problem
 from solver.roster import Roster, SolveStatus
 from solver.search_progress import STATUSES, Recorder, StopCheck, cancel_watch
+
+log = logging.getLogger(__name__)
 
 COMPLETION_CONFLICTS = 10_000  # completing a consistent hint needs almost none
 # A guided part's LP: at most this share of its search time (a weekend of 500 readers: 0.3 s),
@@ -93,18 +96,27 @@ def _lp_agreement(
 ) -> dict[int, int]:
     """The decisions (variable index -> value) the LP relaxation's optimum takes as the start
     does; none when the LP is not solved within a share of the search's time."""
+    began = time.perf_counter()
     try:
         relaxation = relax(model_proto(roster_model.model))
     except ValueError:  # a constraint the relaxation does not state: search unguided
         return {}
     values = lp_values(relaxation, LP_SHARE * seconds)
     if values is None:
+        log.debug("part LP not solved in %.1f s: unguided", LP_SHARE * seconds)
         return {}
-    return {
+    agreed = {
         index: value
         for index, value in decisions.items()
         if abs(values[index] - value) <= LP_AGREES
     }
+    log.debug(
+        "part LP in %.1f s: %d of %d decisions agree",
+        time.perf_counter() - began,
+        len(agreed),
+        len(decisions),
+    )
+    return agreed
 
 
 def _objective(roster_model: RosterModel, solver: cp_model.CpSolver) -> int:
