@@ -55,7 +55,7 @@ def search_from(
     ``guided``: solve the model's LP relaxation first and keep fixed every reader-shift decision
     where the start and the LP's optimum agree (relaxation-induced, as MIP solvers' RINS), so the
     search spends its time where they differ."""
-    roster_model = build_model(problem)
+    roster_model = build_model(problem, hinted=False)  # the start is the hint, not the greedy
     _hint_roster(roster_model, start)
     worked = start.worked()
     decisions = {var.index: int(key in worked) for key, var in roster_model.ctx.x.items()}

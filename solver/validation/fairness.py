@@ -49,11 +49,27 @@ def _spread(
 ) -> int:
     """Max minus min load over the category's readers: FTE > 0, eligible for one of its shifts."""
     problem = index.problem
+    by_region: dict[int, dict[str | None, list[Shift]]] = {}  # per list of shifts (night: zone)
+
+    def eligible(reader: Radiologist) -> bool:
+        shifts = category_shifts(reader)
+        grouped = by_region.get(id(shifts))
+        if grouped is None:
+            grouped = by_region[id(shifts)] = {}
+            for s in shifts:
+                grouped.setdefault(s.region, []).append(s)
+        # a shift of a region needs a licence there: only the reader's regions are worth asking
+        regions = [None, *sorted({licence.region for licence in reader.licences})]
+        return any(
+            may_work_shift(problem, reader, s)
+            for region in regions
+            for s in grouped.get(region, [])
+        )
+
     loads = [
         count(reader) * fte_scale(reader)
         for reader in problem.radiologists
-        if reader.fte > 0
-        and any(may_work_shift(problem, reader, s) for s in category_shifts(reader))
+        if reader.fte > 0 and eligible(reader)
     ]
     return max(loads) - min(loads) if len(loads) >= 2 else 0
 
