@@ -31,7 +31,9 @@ at 104 s, parts of 400 for 2.5 s 369,000 at 72 s (one run each). Each part is si
 ``size`` free reader-days: the whole horizon when the readers are few, else a window (at least
 ``MIN_WINDOW_DAYS``) and readers sampled to fit. The size grows when a part's search finishes
 (proven optimal) and shrinks when it neither finishes nor improves. Kinds are picked in proportion
-to their recent gain per second, none starved.
+to their recent gain per second, none starved. A part's reader-shift decisions where its LP and
+the current roster agree stay fixed (``guided``, solver.part_solve): its search spends its time
+where they disagree.
 
 The first roster is ``start`` when given, else the monolithic search's (solver.solve on the whole
 problem, stopped once it has a roster and ``FIRST_SHARE`` of the time has passed). The reported
@@ -85,9 +87,11 @@ SCORE_FLOOR = 0.05  # of the best kind's score: no kind is ever starved
 SWEEP_EVERY = 10
 REBUILD = "rebuild"  # the step kind that rebuilds a few readers at a time (solver.ruin_recreate)
 REBUILD_SECONDS = 5.0  # of rebuilds a step: whole-roster validation (1 s at 1,000 readers) is rarer
-# A weekend part frees every reader: its search needs time to reach its gains (500 readers: a 5 s
-# search of each weekend gained 1,187 in all, a 20 s one 17,192). A long step takes a tenth of the
-# time at most.
+# A weekend part frees every reader: its search needs time to reach its gains (500 readers,
+# unguided: a 5 s search of each weekend gained 1,187 in all, a 20 s one 17,192). Guided, 10 s
+# searches gained a little more a second on two 500-reader rosters, but the 300 s bench at 1,000
+# readers ended at 524,798 against 502,438 with 20 s (RESULTS-solver.md, session 20). A long step
+# takes at most a tenth of the time.
 WEEKEND_STEP_SECONDS = 20.0
 LONG_STEP_SHARE = 0.1
 
