@@ -49,15 +49,17 @@ def _spread(
 ) -> int:
     """Max minus min load over the category's readers: FTE > 0, eligible for one of its shifts."""
     problem = index.problem
-    by_region: dict[int, dict[str | None, list[Shift]]] = {}  # per list of shifts (night: zone)
+    # per list of shifts (nights: one per zone); the list is kept so that its id stays its own
+    by_region: dict[int, tuple[Sequence[Shift], dict[str | None, list[Shift]]]] = {}
 
     def eligible(reader: Radiologist) -> bool:
         shifts = category_shifts(reader)
-        grouped = by_region.get(id(shifts))
-        if grouped is None:
-            grouped = by_region[id(shifts)] = {}
+        if id(shifts) not in by_region:
+            grouped: dict[str | None, list[Shift]] = {}
             for s in shifts:
                 grouped.setdefault(s.region, []).append(s)
+            by_region[id(shifts)] = (shifts, grouped)
+        _, grouped = by_region[id(shifts)]
         # a shift of a region needs a licence there: only the reader's regions are worth asking
         regions = [None, *sorted({licence.region for licence in reader.licences})]
         return any(
