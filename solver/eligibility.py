@@ -27,6 +27,12 @@ def has_privilege(reader: Radiologist, site: str, day: dt.date) -> bool:
     return any(priv.site == site and priv.covers(day) for priv in reader.privileges)
 
 
+def shift_regions(reader: Radiologist) -> list[str | None]:
+    """Regions whose shifts the reader may ever work: None (shifts serving every region) and the
+    regions of their licences, as a shift of a region needs a licence there."""
+    return [None, *sorted({licence.region for licence in reader.licences})]
+
+
 def may_work_shift(problem: Problem, reader: Radiologist, shift: Shift) -> bool:
     """Shift-level eligibility: qualification (template max 0), licence, on-site rule, skills."""
     if reader.rules.max_shifts_per_template.get(shift.template, 1) == 0:

@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from solver.constraints import FAMILIES
 from solver.constraints.context import ModelContext, Penalty, entry_matches
 from solver.constraints.reading_groups import ReadingGroups
-from solver.eligibility import may_work_shift
+from solver.eligibility import may_work_shift, shift_regions
 from solver.problem import Availability, Problem, Radiologist, Shift, ShiftKind
 from solver.roster import Allocation, Assignment, Roster
 from solver.starting_roster import StartingRoster, starting_roster
@@ -168,10 +168,9 @@ def _add_variables(ctx: ModelContext, reading: ReadingGroups) -> None:
         return verdicts[key]
 
     for reader in problem.radiologists:
-        # a shift of region R needs a licence for R: skip regions the reader was never licensed in
-        regions = [None, *sorted({lic.region for lic in reader.licences})]
         candidates = heapq.merge(
-            *(shifts_by_region.get(region, []) for region in regions), key=_start_order
+            *(shifts_by_region.get(region, []) for region in shift_regions(reader)),
+            key=_start_order,
         )
         barred = _Barred(reader, pins_by_reader[reader.id], active=not ctx.guarded)
         for shift in candidates:

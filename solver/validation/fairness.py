@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from solver.eligibility import may_work_shift
+from solver.eligibility import may_work_shift, shift_regions
 from solver.problem import Radiologist, Shift, ShiftKind
 from solver.validation.index import RosterIndex
 
@@ -26,14 +26,14 @@ def fairness_cost(index: RosterIndex) -> int:
             lambda reader: sum(index.is_night(reader, s) for s in index.worked[reader.id]),
         )
     if weights.fairness_weekends > 0:
-        weekend_shifts = [s for s in problem.shifts if problem.is_weekend(s.day)]
+        weekend_shifts = _by_region(s for s in problem.shifts if problem.is_weekend(s.day))
         cost += weights.fairness_weekends * _spread(
             index,
             lambda _: weekend_shifts,
             lambda reader: len(index.weekends_worked(reader.id)),
         )
     if weights.fairness_on_call > 0:
-        on_call_shifts = [s for s in problem.shifts if s.kind == ShiftKind.ON_CALL]
+        on_call_shifts = _by_region(s for s in problem.shifts if s.kind == ShiftKind.ON_CALL)
         cost += weights.fairness_on_call * _spread(
             index,
             lambda _: on_call_shifts,
@@ -42,30 +42,23 @@ def fairness_cost(index: RosterIndex) -> int:
     return cost
 
 
+ShiftsByRegion = Mapping[str | None, Sequence[Shift]]
+
+
 def _spread(
     index: RosterIndex,
-    category_shifts: Callable[[Radiologist], Sequence[Shift]],
+    category_shifts: Callable[[Radiologist], ShiftsByRegion],
     count: Callable[[Radiologist], int],
 ) -> int:
     """Max minus min load over the category's readers: FTE > 0, eligible for one of its shifts."""
     problem = index.problem
-    # per list of shifts (nights: one per zone); the list is kept so that its id stays its own
-    by_region: dict[int, tuple[Sequence[Shift], dict[str | None, list[Shift]]]] = {}
 
     def eligible(reader: Radiologist) -> bool:
         shifts = category_shifts(reader)
-        if id(shifts) not in by_region:
-            grouped: dict[str | None, list[Shift]] = {}
-            for s in shifts:
-                grouped.setdefault(s.region, []).append(s)
-            by_region[id(shifts)] = (shifts, grouped)
-        _, grouped = by_region[id(shifts)]
-        # a shift of a region needs a licence there: only the reader's regions are worth asking
-        regions = [None, *sorted({licence.region for licence in reader.licences})]
         return any(
             may_work_shift(problem, reader, s)
-            for region in regions
-            for s in grouped.get(region, [])
+            for region in shift_regions(reader)
+            for s in shifts.get(region, ())
         )
 
     loads = [
@@ -76,12 +69,20 @@ def _spread(
     return max(loads) - min(loads) if len(loads) >= 2 else 0
 
 
-def _night_shifts_by_zone(index: RosterIndex) -> dict[str, list[Shift]]:
+def _by_region(shifts: Iterable[Shift]) -> dict[str | None, list[Shift]]:
+    """Shifts by region, so a reader's eligibility asks only the regions they are licensed in."""
+    grouped: dict[str | None, list[Shift]] = {}
+    for s in shifts:
+        grouped.setdefault(s.region, []).append(s)
+    return grouped
+
+
+def _night_shifts_by_zone(index: RosterIndex) -> dict[str, ShiftsByRegion]:
     """Whether a shift is a night depends on the reader's home zone, so list them once per zone."""
-    by_zone: dict[str, list[Shift]] = {}
+    by_zone: dict[str, ShiftsByRegion] = {}
     for reader in index.problem.radiologists:
         if reader.home_time_zone not in by_zone:
-            by_zone[reader.home_time_zone] = [
+            by_zone[reader.home_time_zone] = _by_region(
                 s for s in index.problem.shifts if index.is_night(reader, s)
-            ]
+            )
     return by_zone
