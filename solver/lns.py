@@ -56,7 +56,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -86,6 +86,9 @@ LNS_AUTO_DECISIONS = 50_000
 # above, the full search spends its share presolving, or finds nothing better: Curtois-Qu 13
 # (39,936 decisions) gained nothing in 6 s in each of five runs; 19 (9,728) gains there
 MONOLITHIC_MAX_DECISIONS = 30_000
+# from here, the first roster is improved part by part, each part cut to its window
+# (solver.cover_parts; Curtois-Qu 21: 90,692 decisions, 23: 332,592; 13: 39,936 stays)
+PARTS_DECISIONS = 60_000
 MONOLITHIC_SHARE = 0.1  # of the time: one full search from the first roster, for the bound,
 # and as long again after each improvement it finds
 MONOLITHIC_MAX_SHARE = 0.2  # of the time: past that, the parts improve faster (Curtois-Qu 17)
@@ -353,6 +356,8 @@ def run_lns(
     if current is None:
         return _no_roster(search)
     log.info("LNS: first roster %d at %.1f s", current.objective, _elapsed(recorder))
+    if len(roster_model.ctx.x) >= PARTS_DECISIONS:
+        return _by_parts(search, current)
     if options.column_generation:
         current = _column_phase(search, current)
     proven = search.bound >= current.objective  # the column phase's bound may prove it
@@ -378,6 +383,42 @@ def run_lns(
         current.objective,
         search.bound,
         current.breakdown,
+    )
+
+
+def _by_parts(search: _Search, current: _Current) -> SolveResult:
+    """The first roster improved part by part, each part a problem of its own cut to its window
+    (solver.part_search with solver.cover_parts): a step costs what its part holds, not what the
+    whole model does."""
+    from solver.cover_parts import COVER_PART_KINDS  # part_search imports solver.solve
+    from solver.part_search import search_parts
+
+    recorder = search.recorder
+    options = replace(
+        search.options,
+        max_time_in_seconds=max(0.0, search.remaining),
+        num_workers=min(search.options.num_workers, STEP_WORKERS),  # as the LNS's own steps
+        # best responses: their programs take 18 s to find they cannot model Curtois-Qu 23's
+        # nurses, and a pass over 21's would take 0.9 s a nurse
+        sweeps=False,
+    )
+    found = search_parts(
+        search.problem,
+        options,
+        lambda step: recorder.found(step.objective, search.bound),
+        recorder.poll_stop,
+        start=current.roster,
+        kinds=COVER_PART_KINDS,
+    )
+    if not found.status.has_roster or found.objective is None:
+        return found
+    return recorder.result(
+        search.problem,
+        SolveStatus.FEASIBLE,
+        found.roster,
+        found.objective,
+        search.bound,
+        found.breakdown,
     )
 
 

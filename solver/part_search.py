@@ -93,6 +93,9 @@ REBUILD_SECONDS = 5.0  # of rebuilds a step: whole-roster validation (1 s at 1,0
 # readers ended at 524,798 against 502,438 with 20 s (RESULTS-solver.md, session 20). A long step
 # takes at most a tenth of the time.
 WEEKEND_STEP_SECONDS = 20.0
+# every reader over a week of a long horizon (solver.cover_parts): Curtois-Qu 23's weeks were
+# settled, proven optimal, in 1-5 s
+ALL_READERS_STEP_SECONDS = 5.0
 LONG_STEP_SHARE = 0.1
 
 
@@ -188,7 +191,11 @@ PART_KINDS: Mapping[str, PartChooser] = {
     "weekend": weekend_part,
 }
 # kinds whose search is longer than ``STEP_SECONDS``
-LONG_KINDS: Mapping[str, float] = {"weekend": WEEKEND_STEP_SECONDS}
+LONG_KINDS: Mapping[str, float] = {
+    "weekend": WEEKEND_STEP_SECONDS,
+    "all readers": ALL_READERS_STEP_SECONDS,
+    "missed cover": ALL_READERS_STEP_SECONDS,
+}
 
 
 def sized_part(
@@ -440,10 +447,10 @@ def _step(search: _Search, current: _Current) -> _Current:
     if seconds < MIN_STEP_SECONDS:
         search.deadline = began  # no time left for a worthwhile step
         return current
-    sub = restrict(search.problem, current.roster, part)
+    sub = restrict(search.problem, current.roster, part, windowed=True)
     outcome = search_from(
         sub,
-        part_roster(current.roster, part),
+        part_roster(current.roster, sub),
         seconds=seconds,
         workers=search.options.num_workers,
         seed=search.options.random_seed + search.steps,
@@ -459,7 +466,7 @@ def _step(search: _Search, current: _Current) -> _Current:
     # the part's objective differs from the whole's by a constant, fairness apart: a part that
     # gained nothing is not worth validating the whole roster for (a second at 1,000 readers)
     if outcome.roster is not None and outcome.gain > 0:
-        merged = merge(current.roster, part, outcome.roster)
+        merged = merge(current.roster, sub, outcome.roster)
         report = validate(search.problem, merged)
         if report.ok and report.objective <= current.objective:
             better = _Current(merged, report)

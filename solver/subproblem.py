@@ -17,6 +17,12 @@ their covers: their cost is a constant of the part.
 
 A reader free only on a window keeps the rest of the horizon through pins (their current shift, or
 the day off), so their rest, run, weekend and working-time rules still see the whole period.
+``windowed`` cuts such a part's horizon to the window and a margin of pinned days instead, what the
+readers work outside carried in their rules and history (solver.horizon_window): the same rules
+hold, in a model a fraction of the size.
+
+``part_roster`` and ``merge`` read which readers and shifts the part decides from its problem, so
+they serve both.
 
 Fairness spreads couple every reader: the small problem sees only the part's spread. That is why a
 merged roster is judged by the whole problem's objective (solver.validate), never by the part's.
@@ -30,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from solver.eligibility import may_read_pool
+from solver.horizon_window import cut_horizon, margin_days, window_span
 from solver.problem import HeadcountCover, Pin, Problem, Radiologist, ReadingDemand, Shift
 from solver.roster import Roster
 
@@ -45,13 +52,14 @@ class Part:
         return self.days is None or self.days[0] <= day <= self.days[1]
 
 
-def restrict(problem: Problem, roster: Roster, part: Part) -> Problem:
-    """The problem of ``part`` alone, the other readers fixed as in ``roster``."""
+def restrict(problem: Problem, roster: Roster, part: Part, *, windowed: bool = False) -> Problem:
+    """The problem of ``part`` alone, the other readers fixed as in ``roster``; ``windowed``: over
+    the part's days and their margin only, when it frees a window."""
     readers = tuple(r for r in problem.radiologists if r.id in part.readers)
     shifts = _shifts_of(problem, readers)
     kept = {shift.id for shift in shifts}
     fixed = _FixedSupply(problem, roster, part.readers)
-    return dataclasses.replace(
+    whole = dataclasses.replace(
         problem,
         radiologists=readers,
         shifts=shifts,
@@ -66,26 +74,42 @@ def restrict(problem: Problem, roster: Roster, part: Part) -> Problem:
         pins=_pins(problem, roster, part, kept),
         reference=_reference(problem, part.readers, kept),
     )
+    if not windowed or part.days is None:
+        return whole
+    first, last = window_span(problem, part.days, margin_days(readers))
+    return cut_horizon(whole, roster, first, last)
 
 
-def merge(roster: Roster, part: Part, part_roster: Roster) -> Roster:
-    """``roster`` with the part's readers' assignments and reading replaced by ``part_roster``'s."""
-    freed = part.readers
-    assignments = [a for a in roster.assignments if a.radiologist not in freed]
-    allocations = [a for a in roster.allocations if a.radiologist not in freed]
+def merge(roster: Roster, sub: Problem, part_roster: Roster) -> Roster:
+    """``roster`` with what ``sub`` (``restrict``'s problem) decides, its readers on its shifts,
+    replaced by ``part_roster``'s assignments and reading."""
+    decided = _Decided(sub)
+    assignments = [a for a in roster.assignments if not decided(a.radiologist, a.shift_id)]
+    allocations = [a for a in roster.allocations if not decided(a.radiologist, a.shift_id)]
     return Roster(
         assignments=tuple(sorted([*assignments, *part_roster.assignments])),
         allocations=tuple(sorted([*allocations, *part_roster.allocations])),
     )
 
 
-def part_roster(roster: Roster, part: Part) -> Roster:
-    """The part's readers' share of ``roster``: a roster of ``restrict``'s problem."""
-    freed = part.readers
+def part_roster(roster: Roster, sub: Problem) -> Roster:
+    """The share of ``roster`` that ``sub`` (``restrict``'s problem) decides: a roster of it."""
+    decided = _Decided(sub)
     return Roster(
-        assignments=tuple(a for a in roster.assignments if a.radiologist in freed),
-        allocations=tuple(a for a in roster.allocations if a.radiologist in freed),
+        assignments=tuple(a for a in roster.assignments if decided(a.radiologist, a.shift_id)),
+        allocations=tuple(a for a in roster.allocations if decided(a.radiologist, a.shift_id)),
     )
+
+
+class _Decided:
+    """Whether a (reader, shift) cell is the part's: one of its readers on one of its shifts."""
+
+    def __init__(self, sub: Problem) -> None:
+        self.readers = {reader.id for reader in sub.radiologists}
+        self.shifts = {shift.id for shift in sub.shifts}
+
+    def __call__(self, reader_id: str, shift_id: str) -> bool:
+        return reader_id in self.readers and shift_id in self.shifts
 
 
 class _FixedSupply:

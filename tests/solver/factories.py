@@ -230,3 +230,36 @@ def _national_reader(
             min_rest_minutes=11 * 60,
         ),
     )
+
+
+def rotation_problem(num_days: int = 28, num_readers: int = 8) -> Problem:
+    """Day, evening and night cover with a benchmark's rules: minimum and maximum runs, days off
+    between runs, weekends, minutes, nights, rest and forbidden successions (per four weeks: 2
+    weekends, 10-16 shifts, 4 nights)."""
+    four_weeks = num_days / 28
+    limits = rules(
+        min_consecutive_days=2,
+        max_consecutive_days=4,
+        min_consecutive_days_off=2,
+        max_consecutive_nights=2,
+        max_weekends=max(1, round(2 * four_weeks)),
+        min_total_minutes=round(10 * 480 * four_weeks),
+        max_total_minutes=round(16 * 480 * four_weeks),
+        max_shifts_per_template={"N": max(1, round(4 * four_weeks))},
+        min_rest_minutes=11 * 60,
+    )
+    rng = random.Random(11)
+    readers = [
+        reader(f"r{i}", rules=limits, availability=(prefer(rng.randrange(num_days), template="E"),))
+        for i in range(num_readers)
+    ]
+    rota = shifts(num_days, "D", "E", "N")
+    return problem(
+        rota,
+        readers,
+        headcount_cover=tuple(
+            HeadcountCover(s.id, 2 if s.template == "D" else 1, weight_under=100, weight_over=1)
+            for s in rota
+        ),
+        forbidden_successions=frozenset({("N", "D"), ("N", "E"), ("E", "D")}),
+    )

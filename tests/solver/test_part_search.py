@@ -97,13 +97,13 @@ def test_a_part_search_starts_from_the_current_roster_and_is_never_worse_for_the
     part = region_part(_view(300, seed=1))
     assert part is not None
     sub = restrict(PROBLEM, first, part)
-    start = part_roster(first, part)
+    start = part_roster(first, sub)
     outcome = search_from(sub, start, seconds=2.0, workers=2, seed=0)
     assert outcome.roster is not None
     assert validate(sub, outcome.roster).ok
     gained = validate(sub, start).objective - validate(sub, outcome.roster).objective
     assert gained == outcome.gain >= 0
-    assert validate(PROBLEM, merge(first, part, outcome.roster)).ok
+    assert validate(PROBLEM, merge(first, sub, outcome.roster)).ok
 
 
 @pytest.mark.alone  # wall time: no other test may share the cores (pytest -n)
@@ -138,15 +138,15 @@ def test_search_parts_stops_when_asked(first):
     assert validate(PROBLEM, result.roster).objective == result.objective
 
 
-def test_a_window_part_merges_into_a_valid_roster(first):
+@pytest.mark.parametrize("windowed", [False, True], ids=["whole horizon", "windowed"])
+def test_a_window_part_merges_into_a_valid_roster(first, windowed):
     first = first.roster
     readers = frozenset(sorted(_licensed(PROBLEM.regions[1].id))[:8])
     part = Part(readers, (3, 11))
-    outcome = search_from(
-        restrict(PROBLEM, first, part), part_roster(first, part), seconds=2.0, workers=2, seed=1
-    )
+    sub = restrict(PROBLEM, first, part, windowed=windowed)
+    outcome = search_from(sub, part_roster(first, sub), seconds=2.0, workers=2, seed=1)
     assert outcome.roster is not None
-    merged = merge(first, part, outcome.roster)
+    merged = merge(first, sub, outcome.roster)
     assert validate(PROBLEM, merged).ok
     outside = {(a.radiologist, a.shift_id) for a in first.assignments if a.radiologist in readers}
     kept = {(a.radiologist, a.shift_id) for a in merged.assignments if a.radiologist in readers}
@@ -286,10 +286,10 @@ def test_a_weekend_part_merges_into_a_valid_roster_changing_only_that_weekend(fi
     assert sunday == saturday + 1 and PROBLEM.date_of(saturday).weekday() == 5
     sub = restrict(PROBLEM, first, part)
     outcome = search_from(
-        sub, part_roster(first, part), seconds=2.0, workers=2, seed=0, guided=guided
+        sub, part_roster(first, sub), seconds=2.0, workers=2, seed=0, guided=guided
     )
     assert outcome.roster is not None and outcome.gain >= 0
-    merged = merge(first, part, outcome.roster)
+    merged = merge(first, sub, outcome.roster)
     report = validate(PROBLEM, merged)
     assert report.messages() == []
     # every reader is in the part: its objective is the whole one

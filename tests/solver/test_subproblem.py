@@ -87,7 +87,7 @@ def test_restricting_and_merging_an_unchanged_roster_gives_the_same_roster():
         sub = restrict(p, roster, part)
         part_roster = _only(roster, free)
         assert validate(sub, part_roster).ok
-        merged = merge(roster, part, part_roster)
+        merged = merge(roster, sub, part_roster)
         assert merged == roster
         assert validate(p, merged).objective == result.objective
 
@@ -106,12 +106,12 @@ def test_the_part_prices_a_change_as_the_whole_problem_does():
     assert searched.status.has_roster
     other = searched.roster
     before, after = _only(first, free), other
-    whole_after = validate(p, merge(first, part, after))
+    whole_after = validate(p, merge(first, sub, after))
     assert whole_after.ok
-    assert _gains(sub, before, after) == _gains(p, first, merge(first, part, after))
+    assert _gains(sub, before, after) == _gains(p, first, merge(first, sub, after))
     # the search may keep the part as it was: a deliberate change must be priced alike too
     fewer = _without_biggest_reading(after)
-    assert _gains(sub, before, fewer) == _gains(p, first, merge(first, part, fewer))
+    assert _gains(sub, before, fewer) == _gains(p, first, merge(first, sub, fewer))
     assert _gains(sub, before, fewer)["cover"] != _gains(sub, before, after)["cover"]
 
 
@@ -154,7 +154,7 @@ def test_readers_free_on_a_window_keep_their_other_days_pinned():
     # r1 works days 0-1 already: the run rule leaves one of days 2-3, day 4 stays off
     assert {"D0", "D1"} <= worked and "D4" not in worked
     assert len(worked & {"D2", "D3"}) == 1
-    merged = merge(roster, part, result.roster)
+    merged = merge(roster, sub, result.roster)
     assert validate(p, merged).ok
 
 
