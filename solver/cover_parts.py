@@ -1,5 +1,5 @@
-"""Parts for problems whose readers meet only in headcount cover (the Curtois-Qu benchmark's long
-horizons), searched by solver.part_search.
+"""Parts for problems whose readers meet only in headcount cover (the Curtois-Qu benchmark's year
+horizon), searched by solver.part_search.
 
 solver.lns frees cells of the whole model, so each of its steps loads the whole model: on Curtois-Qu
 23 (100 nurses, a year, 332,592 reader-shift decisions) 486 steps in 400 s took the first roster

@@ -18,7 +18,9 @@ roster disputes the phase's LP (solver.lp_neighbourhood), outside the draw by ga
 The first roster comes from ``start`` when given, else from the readers solved one by one when no
 hard rule couples them (by best responses, solver.best_response, where the schedule program models
 every reader; else each reader's CP-SAT model, solver.per_reader), else from the monolithic
-search's first roster. On
+search's first roster. From ``PARTS_DECISIONS`` decisions (Curtois-Qu 23), a step on the
+whole model costs its whole load, so the first roster is improved part by part instead, each part
+a problem of its own cut to its window (solver.part_search with solver.cover_parts). On
 models below ``MONOLITHIC_MAX_DECISIONS`` decisions, a monolithic search from the first roster
 gives the lower bound reported with the result, and often a better roster: it runs
 ``MONOLITHIC_SHARE`` of the time, then on while it still gains ``STALL_GAIN`` of the objective per
@@ -87,8 +89,10 @@ LNS_AUTO_DECISIONS = 50_000
 # (39,936 decisions) gained nothing in 6 s in each of five runs; 19 (9,728) gains there
 MONOLITHIC_MAX_DECISIONS = 30_000
 # from here, the first roster is improved part by part, each part cut to its window
-# (solver.cover_parts; Curtois-Qu 21: 90,692 decisions, 23: 332,592; 13: 39,936 stays)
-PARTS_DECISIONS = 60_000
+# (solver.cover_parts). Curtois-Qu 23 (332,592 decisions), 600 s: 43,743 so, 52,733-57,767 by
+# whole-model steps; 21 (90,692), whose whole-model steps cost a quarter as much: 24,431 so,
+# 22,659-23,387 by whole-model steps (RESULTS.md, session 21)
+PARTS_DECISIONS = 200_000
 MONOLITHIC_SHARE = 0.1  # of the time: one full search from the first roster, for the bound,
 # and as long again after each improvement it finds
 MONOLITHIC_MAX_SHARE = 0.2  # of the time: past that, the parts improve faster (Curtois-Qu 17)

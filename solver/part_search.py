@@ -25,6 +25,10 @@ Parts (``PART_KINDS``) follow the teleradiology structure of solver.region_facts
   500-reader roster (124,650 after 300 s) four such parts of 20 s each gained 17,192, where 90 s
   of the other kinds gained 4,802 (RESULTS-solver.md, session 19).
 
+A part that frees a window of days is cut to that window and a margin of pinned days
+(``restrict(..., windowed=True)``, solver.horizon_window): a weekend part of 1,000 readers is a model
+of about two weeks instead of the month.
+
 Small parts searched briefly gain most per second: on the 500-reader month (load 6-9), parts of
 about 1,500 reader-days searched 8 s each reached 384,000 at 107 s, parts of 700 for 4 s 374,000
 at 104 s, parts of 400 for 2.5 s 369,000 at 72 s (one run each). Each part is sized to about

@@ -66,7 +66,7 @@ def test_the_cover_kinds_are_the_four_documented():
 
 @pytest.mark.alone  # a time-limited search: no other test may share the cores (pytest -n)
 def test_a_long_model_without_a_greedy_start_is_improved_part_by_part(monkeypatch):
-    # the threshold lowered so that a small problem takes the path of Curtois-Qu 21 and 23
+    # the threshold lowered so that a small problem takes the path of Curtois-Qu 23
     monkeypatch.setattr(lns, "PARTS_DECISIONS", 100)
     searched: list[str] = []
     original = lns._by_parts
