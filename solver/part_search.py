@@ -26,8 +26,8 @@ Parts (``PART_KINDS``) follow the teleradiology structure of solver.region_facts
   of the other kinds gained 4,802 (RESULTS-solver.md, session 19).
 
 A part that frees a window of days is cut to that window and a margin of pinned days
-(``restrict(..., windowed=True)``, solver.horizon_window): a weekend part of 1,000 readers is a model
-of about two weeks instead of the month.
+(``restrict(..., windowed=True)``, solver.horizon_window): a weekend part of 1,000 readers is a
+model of about two weeks instead of the month.
 
 Small parts searched briefly gain most per second: on the 500-reader month (load 6-9), parts of
 about 1,500 reader-days searched 8 s each reached 384,000 at 107 s, parts of 700 for 4 s 374,000
