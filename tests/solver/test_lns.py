@@ -26,7 +26,7 @@ from solver.lns import (
     window_cells,
 )
 from solver.options import SolveOptions
-from solver.per_reader import per_reader_roster, readers_coupled_by_hard_rules
+from solver.per_reader import _first_after, per_reader_roster, readers_coupled_by_hard_rules
 from solver.problem import HeadcountCover, Problem
 from solver.roster import Assignment, Progress, Roster, SolveResult, SolveStatus
 from solver.search_progress import Recorder
@@ -246,6 +246,20 @@ def test_per_reader_roster_is_valid_and_prices_cover_at_the_margin():
     staffed = [sum(1 for a in roster.assignments if a.shift_id == s.id) for s in WARD.shifts]
     # a place already filled makes the next reader pay excess, an open one saves 100: no doubling
     assert max(staffed) <= 2
+
+
+def test_a_reader_solved_alone_stops_at_a_roster_once_their_share_has_passed():
+    heard, enough = _first_after(0.05, None)
+    assert not enough()  # no roster yet
+    time.sleep(0.06)
+    assert not enough()  # the share has passed, still no roster: search on
+    heard(Progress(objective=10, best_bound=0, elapsed_seconds=0.06))
+    assert enough()
+    heard, enough = _first_after(60.0, None)
+    heard(Progress(objective=10, best_bound=0, elapsed_seconds=0.0))
+    assert not enough()  # a roster within the share: the share is the reader's to improve it
+    _, enough = _first_after(60.0, lambda: True)
+    assert enough()  # a stop asked of the whole search
 
 
 class _StopRecorder:
