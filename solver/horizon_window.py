@@ -176,9 +176,7 @@ class _Carried:
 
 
 def _latest(known: dt.datetime | None, ends: list[dt.datetime]) -> dt.datetime | None:
-    candidates = [end for end in ends if end is not None]
-    if known is not None:
-        candidates.append(known)
+    candidates = [*ends, *([known] if known is not None else [])]
     return max(candidates) if candidates else None
 
 
