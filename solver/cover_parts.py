@@ -31,8 +31,7 @@ FEW_READERS = 3  # at least, for whole-horizon parts: one reader alone can only 
 
 def all_readers_part(view: PartView) -> Part | None:
     """Every reader over a window of about ``view.size`` reader-days (a week at least)."""
-    first, last = _window(view, view.rng.randrange(view.problem.num_days))
-    return Part(frozenset(r.id for r in view.problem.radiologists), (first, last))
+    return _everyone_over(view, view.rng.randrange(view.problem.num_days))
 
 
 def missed_cover_part(view: PartView) -> Part | None:
@@ -43,8 +42,7 @@ def missed_cover_part(view: PartView) -> Part | None:
         return all_readers_part(view)
     days = sorted(missed)
     day = view.rng.choices(days, weights=[missed[d] for d in days])[0]
-    first, last = _window(view, day)
-    return Part(frozenset(r.id for r in view.problem.radiologists), (first, last))
+    return _everyone_over(view, day)
 
 
 def few_readers_part(view: PartView) -> Part | None:
@@ -62,14 +60,14 @@ COVER_PART_KINDS: Mapping[str, PartChooser] = {
 }
 
 
-def _window(view: PartView, around: int) -> tuple[int, int]:
-    """A window holding ``around``, of ``view.size`` reader-days over all readers, a week at
+def _everyone_over(view: PartView, around: int) -> Part:
+    """Every reader over a window holding ``around``, of ``view.size`` reader-days, a week at
     least, at a random offset."""
     num_days = view.problem.num_days
-    readers = max(1, len(view.problem.radiologists))
-    length = min(num_days, max(WINDOW_DAYS, round(view.size / readers)))
+    readers = frozenset(r.id for r in view.problem.radiologists)
+    length = min(num_days, max(WINDOW_DAYS, round(view.size / max(1, len(readers)))))
     first = max(0, min(num_days - length, around - view.rng.randrange(length)))
-    return first, first + length - 1
+    return Part(readers, (first, first + length - 1))
 
 
 def _missed_by_day(view: PartView) -> Counter[int]:

@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from solver.eligibility import may_read_pool
+from solver.eligibility import may_read_pool, shift_regions
 from solver.horizon_window import cut_horizon, margin_days, window_span
 from solver.problem import HeadcountCover, Pin, Problem, Radiologist, ReadingDemand, Shift
 from solver.roster import Roster
@@ -155,10 +155,8 @@ class _FixedSupply:
 
 
 def _shifts_of(problem: Problem, readers: Iterable[Radiologist]) -> tuple[Shift, ...]:
-    """Shifts of regions the readers were ever licensed in, and shifts serving every region."""
-    regions: set[str | None] = {None}
-    for reader in readers:
-        regions.update(licence.region for licence in reader.licences)
+    """Shifts any of the readers may ever work (solver.eligibility.shift_regions)."""
+    regions = {region for reader in readers for region in shift_regions(reader)}
     return tuple(shift for shift in problem.shifts if shift.region in regions)
 
 
